@@ -1,0 +1,90 @@
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
+import timezone from 'dayjs/plugin/timezone.js';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/** Every date the bot reasons about is a calendar day in this zone. */
+export const TIME_ZONE = 'Asia/Shanghai';
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar date YYYY-MM-DD; arithmetic is done on UTC midnights so no zone or DST shifts a day. */
+export type IsoDate = string;
+
+export function isIsoDate(s: string): boolean {
+  const m = ISO.exec(s);
+  if (!m) return false;
+  const d = dayjs.utc(s);
+  return d.isValid() && d.format('YYYY-MM-DD') === s;
+}
+
+/**
+ * Calendar arithmetic is done by dayjs; the few hundred distinct (date, offset) pairs a season needs
+ * are remembered, so the per-message path does not rebuild dayjs objects.
+ */
+const memo = new Map<string, IsoDate>();
+function remember(key: string, compute: () => IsoDate): IsoDate {
+  let v = memo.get(key);
+  if (v === undefined) {
+    if (memo.size > 20_000) memo.clear();
+    v = compute();
+    memo.set(key, v);
+  }
+  return v;
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return remember(`${date}+${days}`, () => dayjs.utc(date).add(days, 'day').format('YYYY-MM-DD'));
+}
+
+export function firstOfNextMonth(date: IsoDate): IsoDate {
+  return remember(`${date}>m`, () => dayjs.utc(date).add(1, 'month').startOf('month').format('YYYY-MM-DD'));
+}
+
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return dayjs.utc(to).diff(dayjs.utc(from), 'day');
+}
+
+/** Today in Asia/Shanghai, or the injected day (BOT_TODAY / --today). */
+export function todayIn(now: Date = new Date()): IsoDate {
+  return dayjs(now).tz(TIME_ZONE).format('YYYY-MM-DD');
+}
+
+/** The instant as a calendar day + clock in Asia/Shanghai. */
+export function shanghai(now: Date | number) {
+  return dayjs(now).tz(TIME_ZONE);
+}
+
+/** 2024年3月1日 */
+export function cnDate(date: IsoDate): string {
+  const m = ISO.exec(date);
+  if (!m) return date;
+  return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
+}
+
+export function cnMoney(yuan: number): string {
+  return `${yuan}元`;
+}
+
+export function compare(a: IsoDate, b: IsoDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A clock the whole bot reads. `fixedDay` pins the calendar day (BOT_TODAY / --today)
+ * while the time of day still runs, so reminders and expiry keep working in tests.
+ */
+export interface Clock {
+  now(): number;
+  today(): IsoDate;
+}
+
+export function systemClock(fixedDay?: IsoDate): Clock {
+  if (fixedDay !== undefined && !isIsoDate(fixedDay)) throw new Error(`日期格式不对：${fixedDay}（应为 YYYY-MM-DD）`);
+  return {
+    now: () => Date.now(),
+    today: () => fixedDay ?? todayIn(),
+  };
+}

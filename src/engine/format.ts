@@ -1,0 +1,216 @@
+import { cnDate, cnMoney } from './dates.ts';
+import type { Cited, Quote, TierAmount } from './quote.ts';
+
+/** 「通知未明确」 is the fixed words for every gap in a notice. */
+export const UNDECIDED = '通知未明确';
+export const VERIFY = '以经办机构核定为准';
+
+/** Collects the clauses an answer used, in order, for its one source line. */
+export class Sources {
+  private readonly clauses: string[] = [];
+  constructor(private readonly cite: string) {}
+  add(clause: string | null | undefined): string {
+    if (!clause || clause === '无') return '';
+    for (const c of clause.split('、')) if (!this.clauses.includes(c)) this.clauses.push(c);
+    return clause;
+  }
+  line(): string {
+    return this.clauses.length ? `依据：${this.cite} ${this.clauses.join('、')}` : `依据：${this.cite}`;
+  }
+}
+
+export function contactLine(q: Quote): string {
+  const c = q.contact;
+  return c.phone ? `咨询：${c.name} ${c.phone}` : `咨询：${c.name}`;
+}
+
+/** whom to ask when the notice does not decide */
+export function askWhom(q: Quote): string {
+  const c = q.contact;
+  return c.phone ? `请咨询${c.name}（${c.phone}）或${q.region.office}` : `请咨询${c.name}`;
+}
+
+function tierLabel(a: TierAmount): string {
+  return a.tierName ? `${a.tierName}` : '';
+}
+
+export function feeText(q: Quote, src: Sources): string[] {
+  const f = q.fee;
+  if (f.status === 'none') return [`缴费：${f.text}`];
+  if (f.status === 'undecided') {
+    const std = f.standard.map((a) => `${tierLabel(a)}${cnMoney(a.amount)}`).join('、');
+    f.standard.forEach((a) => src.add(a.clause));
+    return [`要交多少：${UNDECIDED}。${f.text}。`, `（个人缴费标准是${std}）`];
+  }
+  const [first] = f.amounts;
+  if (f.amounts.length === 1 && first) {
+    src.add(first.clause);
+    const parts = first.parts === `个人缴费标准${first.amount}元` ? '' : `（${first.parts}）`;
+    return [`要交：${tierLabel(first)}${cnMoney(first.amount)}${parts}`];
+  }
+  f.amounts.forEach((a) => src.add(a.clause));
+  const lines = [`要交：${f.amounts.map((a) => `${tierLabel(a)}${cnMoney(a.amount)}`).join('，')}`];
+  if (!f.late && f.amounts.every((a) => a.parts.startsWith('本类'))) lines.push('（本类人员单独的个人缴费标准）');
+  else if (f.late || f.amounts.some((a) => a.parts.includes('−'))) {
+    lines.push(`（${f.amounts.map((a) => a.parts).join('；')}）`);
+  }
+  return lines;
+}
+
+export function paidOnText(q: Quote): string {
+  return q.paidOnIsToday || q.paidOn === q.situation.today ? `按今天（${cnDate(q.paidOn)}）缴费计算` : `按${cnDate(q.paidOn)}缴费计算`;
+}
+
+export function deadlineText(q: Quote, src: Sources): string[] {
+  const w = q.window;
+  const lines: string[] = [];
+  switch (w.status) {
+    case 'in': {
+      src.add(w.window.clause);
+      const range = w.window.to ? `${cnDate(w.window.from)}至${cnDate(w.window.to)}` : `${cnDate(w.window.from)}起`;
+      lines.push(`${paidOnText(q)}，属于${w.window.label}（${range}）。`);
+      const first = q.windows[0]!;
+      if (w.window === first && first.to) lines.push(`集中缴费截止：${cnDate(first.to)}`);
+      if (w.latest) {
+        src.add(w.latest.clause);
+        lines.push(`最晚：${cnDate(w.latest.text)}前缴清`);
+      } else if (w.latestUndecided) {
+        lines.push(`最晚哪天：${UNDECIDED}（${w.latestUndecided}）`);
+      }
+      break;
+    }
+    case 'before':
+      src.add(w.first.clause);
+      lines.push(`${paidOnText(q)}：${w.first.label}从${cnDate(w.first.from)}开始${w.first.to ? `，到${cnDate(w.first.to)}截止` : ''}。`);
+      lines.push(`开始前能否缴费：${UNDECIDED}`);
+      break;
+    case 'closed':
+      src.add(w.clause);
+      lines.push(`${paidOnText(q)}：已过截止日期。${w.text}。`);
+      break;
+    case 'special':
+      src.add(w.clause);
+      lines.push(`${paidOnText(q)}：${w.text}。`);
+      break;
+    case 'after-year':
+    case 'undecided':
+      lines.push(`${paidOnText(q)}：${UNDECIDED}。${w.text}。`);
+      break;
+  }
+  return lines;
+}
+
+export function coverText(q: Quote, src: Sources): string[] {
+  const c = q.cover;
+  if (c.status === 'none') {
+    src.add(c.clause);
+    return [`待遇：${c.text}`];
+  }
+  if (c.status === 'undecided') return [`待遇从哪天开始：${UNDECIDED}（${c.text}）`];
+  src.add(c.clause);
+  const lines = [`待遇：${cnDate(c.start)}至${cnDate(c.end)}`];
+  if (c.waitDays) lines.push(`（有${c.waitDays}天等待期，${cnDate(c.start)}起享受，${VERIFY}）`);
+  else if (c.startReason) lines.push(`（${c.startReason}起享受，${VERIFY}）`);
+  return lines;
+}
+
+export function newbornText(q: Quote, src: Sources): string[] {
+  const n = q.newborn;
+  if (!n) return [];
+  if ('undecided' in n) return [`新生儿：${UNDECIDED}（${n.undecided}）`];
+  src.add(n.clause);
+  return [`新生儿：出生之日起90日内独立参保，最晚${cnDate(n.deadline)}（${VERIFY}）`];
+}
+
+export function enrolText(q: Quote, src: Sources): string[] {
+  const e = q.enrol;
+  if (e.status === 'here') return [];
+  src.add(e.clause);
+  if (e.status === 'undecided') return [`是否在这里参保：${UNDECIDED}。${e.text}。`];
+  return [`参保地：${e.text}`];
+}
+
+function cited(lines: Cited[], src: Sources): string[] {
+  return lines.map((l) => {
+    src.add(l.clause);
+    return l.text;
+  });
+}
+
+export function firstStepsText(q: Quote, src: Sources): string[] {
+  const out: string[] = [];
+  for (const f of q.firstSteps) {
+    const who = f.when === 'new' ? '新参保的' : '中断后续保的';
+    if (f.steps.length) out.push(`${who}：${cited(f.steps, src).join('；')}`);
+    else if (f.undecided) out.push(`${who}：${UNDECIDED}（${f.undecided}）`);
+  }
+  return out;
+}
+
+function decisionText(q: Quote, src: Sources): string[] {
+  const d = q.decision;
+  if (!d || !d.winner) return [];
+  src.add(d.clause);
+  return [
+    `多种身份按就高原则：按“${d.winner.name}”计算`,
+    ...d.others.map((o) => `· ${o.name}：${o.why}`),
+  ];
+}
+
+/** paying on that day is no longer possible (or not covered by the notice): the deadline line says it all */
+export function isClosed(q: Quote): boolean {
+  return (q.window.status === 'closed' || q.window.status === 'after-year') && q.fee.status === 'none';
+}
+
+export function undecidedText(q: Quote): string[] {
+  return q.undecided.map((u) => `${UNDECIDED}：${u}`);
+}
+
+/** The whole answer, every fact with its clause in 〔〕: for cadres and the quote CLI. */
+export function formatFull(q: Quote): string {
+  const out: string[] = [];
+  const src = new Sources(q.notice.cite);
+  out.push(`【${q.region.short} ${q.notice.policyYear}年度城乡居民医保】`);
+  if (q.identities.length) out.push(`身份：${q.identities.map((i) => i.name).join('、')}`);
+  const closed = isClosed(q);
+  const sections: string[][] = [
+    enrolText(q, src),
+    closed ? [] : [...feeText(q, src), ...decisionText(q, src)],
+    deadlineText(q, src),
+    newbornText(q, src),
+    closed ? [] : coverText(q, src),
+    closed ? [] : firstStepsText(q, src),
+  ];
+  let n = 1;
+  for (const lines of sections) {
+    if (!lines.length) continue;
+    out.push(`${n}. ${lines[0]}`);
+    for (const l of lines.slice(1)) out.push(`   ${l}`);
+    n++;
+  }
+  const extra = [...cited(q.warnings, src).map((w) => `⚠ ${w}`), ...cited(q.notes, src).map((t) => `· ${t}`)];
+  if (extra.length) out.push(...dedupe(extra));
+  for (const u of undecidedText(q)) out.push(u);
+  if (q.undecided.length || q.fee.status === 'undecided' || q.cover.status === 'undecided') out.push(askWhom(q));
+  out.push('缴费方式：');
+  q.channels.forEach((c, i) => {
+    src.add(c.clause);
+    out.push(`${i + 1}. ${c.name}`);
+    c.steps.forEach((s, j) => out.push(`   (${j + 1}) ${s}`));
+  });
+  if (q.channelStepsUndecided && q.channels.some((c) => c.steps.length === 0)) {
+    out.push(`   操作步骤：${UNDECIDED}（${q.channelStepsUndecided}）`);
+  }
+  for (const c of q.conventions) {
+    src.add(c.clause);
+    out.push(`说明：${c.text}`);
+  }
+  out.push(contactLine(q));
+  src.add(q.contact.clause);
+  out.push(src.line() + (q.notice.draft ? '（征求意见稿）' : ''));
+  return out.join('\n');
+}
+
+function dedupe(lines: string[]): string[] {
+  return [...new Set(lines)];
+}

@@ -1,0 +1,483 @@
+import type { RuleSet } from '../rules/load.ts';
+import type { Channel, FactName, FeeRule, Notice, PaymentWindow, Treatment } from '../rules/schema.ts';
+import { addDays, compare, firstOfNextMonth, type IsoDate } from './dates.ts';
+
+/** What we know about one resident. Unknown things are simply absent. */
+export interface Situation {
+  region: string;
+  identities: string[];
+  tier?: number;
+  /** the day of payment; defaults to today */
+  paidOn?: IsoDate;
+  bornOn?: IsoDate;
+  facts?: Partial<Record<FactName, boolean>>;
+  history?: 'new' | 'interrupted' | 'continuing';
+  today: IsoDate;
+}
+
+/** A statement and the clause of the notice it comes from ('无' where the notice says nothing). */
+export interface Cited {
+  text: string;
+  clause: string;
+}
+
+export interface TierAmount {
+  tier: number;
+  tierName: string | null;
+  amount: number;
+  /** how the amount is made up, e.g. 「个人缴费标准380元 − 定额资助320元」 */
+  parts: string;
+  clause: string;
+}
+
+export type FeeResult =
+  | { status: 'decided'; amounts: TierAmount[]; late: boolean }
+  | { status: 'undecided'; text: string; standard: TierAmount[] }
+  | { status: 'none'; text: string };
+
+export type EnrolResult = { status: 'here' } | { status: 'elsewhere' | 'not-eligible' | 'undecided'; text: string; clause: string };
+
+export type WindowStatus =
+  | { status: 'in'; window: PaymentWindow; latest: Cited | null; latestUndecided?: string }
+  | { status: 'before'; first: PaymentWindow }
+  | { status: 'closed'; text: string; clause: string; lastDay: IsoDate }
+  | { status: 'after-year'; text: string }
+  | { status: 'undecided'; text: string }
+  /** a rule of its own decides when to pay (大学新生入学时) */
+  | { status: 'special'; text: string; clause: string };
+
+export type CoverResult =
+  | { status: 'decided'; start: IsoDate; end: IsoDate; waitDays: number | null; reason: string; clause: string; startReason: string }
+  | { status: 'none'; text: string; clause: string }
+  | { status: 'undecided'; text: string };
+
+export interface IdentityDecision {
+  /** the identity whose treatment sets the fee, under 就高原则 */
+  winner: { id: string; name: string } | null;
+  /** the others the person also holds, with why they did not set the fee */
+  others: { id: string; name: string; why: string }[];
+  clause: string | null;
+}
+
+export interface Quote {
+  region: { id: string; name: string; short: string; office: string };
+  notice: { cite: string; title: string; issuer: string; draft: boolean; policyYear: number };
+  situation: Situation;
+  identities: { id: string; name: string }[];
+  paidOn: IsoDate;
+  paidOnIsToday: boolean;
+  enrol: EnrolResult;
+  fee: FeeResult;
+  decision: IdentityDecision | null;
+  window: WindowStatus;
+  windows: PaymentWindow[];
+  cover: CoverResult;
+  newborn: { deadline: IsoDate; clause: string; text: string } | { undecided: string } | null;
+  firstSteps: { when: 'new' | 'interrupted'; steps: Cited[]; undecided?: string }[];
+  registrationRules: Cited[];
+  channels: Channel[];
+  channelStepsUndecided?: string;
+  contact: Notice['contact'];
+  notes: Cited[];
+  warnings: Cited[];
+  /** questions the notice leaves open for this situation; the reply says 「通知未明确」 and whom to ask */
+  undecided: string[];
+  /** facts that would change this answer, for the dialogue to ask */
+  missing: (FactName | 'bornOn' | 'tier')[];
+  /** the answer is computed under the conventions written in the rules file; 以经办机构核定为准 */
+  conventions: Notice['conventions'];
+}
+
+export class EngineError extends Error {}
+
+interface Resolved {
+  id: string;
+  name: string;
+  t: Treatment;
+  pending: FactName[];
+}
+
+const NONE_CLAUSE = '无';
+
+function resolveTreatment(notice: Notice, id: string, name: string, facts: Situation['facts']): Resolved {
+  const base = notice.identities[id];
+  if (!base) {
+    return {
+      id,
+      name,
+      pending: [],
+      t: { clause: NONE_CLAUSE, fee: { kind: 'undecided', text: `通知没有提到“${name}”的参保缴费办法` } },
+    };
+  }
+  for (const c of base.cases ?? []) {
+    const conds = Object.entries(c.if) as [FactName, boolean][];
+    const unknown = conds.filter(([f]) => facts?.[f] === undefined).map(([f]) => f);
+    if (unknown.length) {
+      if (c.onlyIfStated) continue;
+      return { id, name, pending: unknown, t: { ...base, fee: { kind: 'undecided', text: '还需要了解情况' } } };
+    }
+    if (conds.every(([f, v]) => facts?.[f] === v)) {
+      const { if: _if, onlyIfStated: _o, ...rest } = c;
+      return {
+        id,
+        name,
+        pending: [],
+        t: {
+          ...base,
+          ...rest,
+          notes: [...(base.notes ?? []), ...(rest.notes ?? [])],
+          warnings: [...(base.warnings ?? []), ...(rest.warnings ?? [])],
+        },
+      };
+    }
+  }
+  return { id, name, pending: [], t: base };
+}
+
+function windowFor(notice: Notice, paidOn: IsoDate): WindowStatus {
+  const ws = notice.windows;
+  const first = ws[0]!;
+  if (compare(paidOn, first.from) < 0) return { status: 'before', first };
+  for (const w of ws) {
+    if (compare(paidOn, w.from) >= 0 && (w.to === null || compare(paidOn, w.to) <= 0)) {
+      if (w.to === null && compare(paidOn, w.cover.end) > 0) {
+        return {
+          status: 'after-year',
+          text: `${notice.policyYear}年度待遇期已经结束，之后缴费怎么办理，这份${notice.policyYear}年度的通知没有写`,
+        };
+      }
+      const last = ws[ws.length - 1]!;
+      const latest = last.to ? { text: last.to, clause: last.clause } : null;
+      return { status: 'in', window: w, latest, latestUndecided: last.to ? undefined : last.toUndecided };
+    }
+  }
+  const last = ws[ws.length - 1]!;
+  if (notice.closedAfterLast) {
+    return { status: 'closed', text: notice.closedAfterLast.text, clause: notice.closedAfterLast.clause, lastDay: last.to! };
+  }
+  return { status: 'undecided', text: `通知没有写${last.to}以后还能不能缴费` };
+}
+
+function tierAmounts(notice: Notice, tier: number | undefined) {
+  return notice.tiers.filter((t) => tier === undefined || t.id === tier);
+}
+
+/** fee of one identity for one tier, or null when that identity does not decide it */
+function feeFor(rule: FeeRule, standard: number, tierId: number): { amount: number; parts: string } | null {
+  switch (rule.kind) {
+    case 'full':
+      return { amount: 0, parts: `全额资助，个人不缴费` };
+    case 'subsidy':
+      return {
+        amount: Math.max(0, standard - rule.amount),
+        parts: `个人缴费标准${standard}元 − 定额资助${rule.amount}元`,
+      };
+    case 'own': {
+      const a = rule.tiers[String(tierId)]!;
+      return { amount: a, parts: `本类人员个人缴费标准${a}元` };
+    }
+    default:
+      return null;
+  }
+}
+
+function isSpecial(rule: FeeRule) {
+  return rule.kind !== 'standard' && rule.kind !== 'none';
+}
+
+export function quote(rules: RuleSet, s: Situation): Quote {
+  const notice = rules.byId.get(s.region);
+  if (!notice) throw new EngineError(`没有这个地区的规则：${s.region}`);
+  if (s.tier !== undefined && !notice.tiers.some((t) => t.id === s.tier)) {
+    throw new EngineError(`${notice.region.short}没有第${s.tier}档`);
+  }
+  const paidOn = s.paidOn ?? s.today;
+  const ids = [...new Set(s.identities)];
+  const named = ids.map((id) => ({ id, name: rules.identities.get(id)?.name ?? id }));
+  const resolved = named.map((i) => resolveTreatment(notice, i.id, i.name, s.facts));
+  const missing = new Set<Quote['missing'][number]>(resolved.flatMap((r) => r.pending));
+  const notes: Cited[] = [];
+  const warnings: Cited[] = [];
+  const undecided: string[] = [];
+  for (const r of resolved) {
+    notes.push(...(r.t.notes ?? []));
+    warnings.push(...(r.t.warnings ?? []));
+  }
+  const hasTiers = notice.tiers.length > 1;
+  if (hasTiers && s.tier === undefined) missing.add('tier');
+
+  // 1. enrol here or not
+  let enrol: EnrolResult = { status: 'here' };
+  const rank = { 'not-eligible': 3, elsewhere: 2, undecided: 1 } as const;
+  for (const r of resolved) {
+    const e = r.t.enrol;
+    if (e && (enrol.status === 'here' || rank[e.status] > rank[enrol.status])) enrol = { ...e };
+  }
+
+  // 2. payment window
+  const rawWindow = windowFor(notice, paidOn);
+
+  // 3. newborn deadline
+  let newborn: Quote['newborn'] = null;
+  const isNewborn = ids.includes('newborn');
+  if (isNewborn) {
+    const nb = notice.newborns;
+    if (!nb) newborn = { undecided: notice.newbornsUndecided };
+    else if (!s.bornOn) missing.add('bornOn');
+    else if (compare(s.bornOn, nb.bornFrom) >= 0 && compare(s.bornOn, nb.bornTo) <= 0) {
+      newborn = { deadline: addDays(s.bornOn, nb.withinDays - 1), clause: nb.clause, text: nb.text };
+    } else newborn = { undecided: notice.newbornsUndecided };
+  }
+
+  // 4. freshman cover (a rule of its own that does not follow the payment windows)
+  const freshman = resolved.find((r) => r.t.freshmanCover && r.pending.length === 0 && r.t.fee.kind === 'own');
+  const fc = freshman?.t.freshmanCover;
+  const freshmanInRange = fc ? compare(paidOn, fc.paidFrom) >= 0 && compare(paidOn, fc.paidTo) <= 0 : false;
+
+  let window = rawWindow;
+  if (fc && freshmanInRange) window = { status: 'special', text: fc.text, clause: fc.clause };
+
+  // 5. fee
+  const late = !!notice.lateSurcharge && compare(paidOn, notice.lateSurcharge.paidAfter) > 0;
+  const standard: TierAmount[] = tierAmounts(notice, s.tier).map((t) => ({
+    tier: t.id,
+    tierName: t.name,
+    amount: t.amount,
+    parts: `个人缴费标准${t.amount}元`,
+    clause: t.clause,
+  }));
+  let fee: FeeResult;
+  let decision: IdentityDecision | null = null;
+  const special = resolved.filter((r) => isSpecial(r.t.fee));
+  const noneFee = resolved.find((r) => r.t.fee.kind === 'none');
+  const inWindow = window.status === 'in' || window.status === 'before' || window.status === 'special';
+  if (enrol.status !== 'here' && noneFee) {
+    fee = { status: 'none', text: enrol.text };
+  } else if (!inWindow && window.status !== 'undecided') {
+    fee = { status: 'none', text: window.status === 'closed' ? window.text : (window as { text: string }).text };
+  } else if (missing.size && special.some((r) => r.pending.length)) {
+    fee = { status: 'undecided', text: '还需要了解情况才能算', standard };
+  } else if (special.length === 0) {
+    fee = { status: 'decided', amounts: standard, late: false };
+  } else {
+    const decided = special.filter((r) => r.t.fee.kind !== 'undecided');
+    const open = special.filter((r) => r.t.fee.kind === 'undecided');
+    const rule = notice.multipleIdentities;
+    if (decided.length === 0) {
+      fee = { status: 'undecided', text: (open[0]!.t.fee as { text: string }).text, standard };
+      for (const o of open.slice(1)) undecided.push(`${o.name}：${(o.t.fee as { text: string }).text}`);
+    } else {
+      const perTier = tierAmounts(notice, s.tier).map((t) => {
+        const options = decided.map((r) => ({ r, f: feeFor(r.t.fee, t.amount, t.id)! }));
+        options.sort((a, b) => a.f.amount - b.f.amount);
+        return { t, options };
+      });
+      const amountsDiffer = new Set(perTier[0]!.options.map((o) => o.f.amount)).size > 1;
+      if (!rule && (open.length || amountsDiffer)) {
+        fee = {
+          status: 'undecided',
+          text: open.length
+            ? (open[0]!.t.fee as { text: string }).text
+            : `通知没有写同时属于${decided.map((d) => d.name).join('和')}的怎么计算`,
+          standard,
+        };
+      } else {
+        const best = perTier[0]!.options[0]!.r;
+        fee = {
+          status: 'decided',
+          late: false,
+          amounts: perTier.map(({ t, options }) => ({
+            tier: t.id,
+            tierName: t.name,
+            amount: options[0]!.f.amount,
+            parts: options[0]!.f.parts,
+            clause: best.t.clause,
+          })),
+        };
+        if (special.length > 1 && rule) {
+          const bestAmount = perTier[0]!.options[0]!.f.amount;
+          decision = {
+            winner: { id: best.id, name: best.name },
+            others: [
+              ...decided
+                .filter((d) => d !== best)
+                .map((d) => ({
+                  id: d.id,
+                  name: d.name,
+                  why: `按这个身份要交${perTier[0]!.options.find((o) => o.r === d)!.f.amount}元，资助较少`,
+                })),
+              ...open.map((o) => ({
+                id: o.id,
+                name: o.name,
+                why:
+                  bestAmount === 0
+                    ? '已全额资助，不会更少'
+                    : `${(o.t.fee as { text: string }).text}；如果资助更多，按就高原则执行`,
+              })),
+            ],
+            clause: rule.clause,
+          };
+        }
+      }
+    }
+  }
+
+  // late surcharge: the standard plus the fiscal subsidy
+  if (late && notice.lateSurcharge && fee.status === 'decided' && !(fc && freshmanInRange)) {
+    const ls = notice.lateSurcharge;
+    const lateUndecided = resolved.some((r) => r.t.lateFee === 'undecided') || special.length > 0;
+    if (lateUndecided) {
+      fee = {
+        status: 'undecided',
+        text: `${ls.text}；通知没有写${named.map((n) => n.name).join('、')}延迟缴费时怎么算`,
+        standard,
+      };
+    } else {
+      fee = {
+        status: 'decided',
+        late: true,
+        amounts: fee.amounts.map((a) => ({
+          ...a,
+          amount: a.amount + ls.amount,
+          parts: `${a.tierName ?? ''}${a.amount}元 + 财政补助${ls.amount}元`,
+          clause: ls.clause,
+        })),
+      };
+    }
+  }
+  if (
+    !notice.lateSurcharge &&
+    notice.lateSurchargeUndecided &&
+    window.status === 'in' &&
+    window.window !== notice.windows[0] &&
+    fee.status === 'decided' &&
+    fee.amounts.some((a) => a.amount > 0)
+  ) {
+    undecided.push(notice.lateSurchargeUndecided);
+  }
+
+  // 6. cover
+  let cover: CoverResult;
+  const coverOverride = resolved.find((r) => r.t.cover)?.t.cover;
+  if (enrol.status === 'elsewhere' || enrol.status === 'not-eligible') {
+    cover = { status: 'none', text: enrol.text, clause: enrol.clause };
+  } else if (coverOverride) {
+    cover = { status: 'undecided', text: coverOverride.text };
+  } else if (fc && freshman) {
+    cover = freshmanInRange
+      ? {
+          status: 'decided',
+          start: addDays(paidOn, 1),
+          end: fc.end,
+          waitDays: null,
+          reason: fc.text,
+          startReason: '完成缴费的次日',
+          clause: fc.clause,
+        }
+      : { status: 'undecided', text: fc.outside };
+  } else if (window.status === 'before') {
+    cover = { status: 'undecided', text: `通知没有写${window.first.label}开始前缴费怎么算` };
+  } else if (window.status === 'in') {
+    const w = window.window;
+    const c = w.cover;
+    if (c.kind === 'fixed') {
+      cover = { status: 'decided', start: c.start, end: c.end, waitDays: null, reason: `在${w.label}内缴费`, startReason: '', clause: c.clause };
+    } else if (c.kind === 'next-month') {
+      cover = {
+        status: 'decided',
+        start: firstOfNextMonth(paidOn),
+        end: c.end,
+        waitDays: null,
+        reason: `在${w.label}缴费，从缴清费用的次月1日起享受待遇`,
+        startReason: '缴清费用的次月1日',
+        clause: c.clause,
+      };
+    } else {
+      const start = addDays(paidOn, c.days);
+      cover =
+        compare(start, c.end) > 0
+          ? {
+              status: 'none',
+              text: `缴费后要等${c.days}天才能享受待遇，等待期结束已经过了${c.end.slice(0, 4)}年12月31日，这一年享受不到待遇`,
+              clause: c.clause,
+            }
+          : {
+              status: 'decided',
+              start,
+              end: c.end,
+              waitDays: c.days,
+              reason: `在${w.label}缴费，有${c.days}天待遇等待期`,
+              startReason: `缴费之日起满${c.days}日后`,
+              clause: c.clause,
+            };
+      if (c.note) notes.push({ text: c.note, clause: c.clause });
+    }
+  } else {
+    cover = { status: 'none', text: (window as { text: string }).text, clause: 'clause' in window ? window.clause : NONE_CLAUSE };
+  }
+
+  // newborn: the 90-day enrolment may run past the payment windows; the notice does not say how they meet
+  if (newborn && 'deadline' in newborn) {
+    if (compare(paidOn, newborn.deadline) > 0) {
+      undecided.push(`已经超过出生之日起${notice.newborns!.withinDays}日内（${newborn.deadline}前）的新生儿独立参保时间，之后怎么参保通知没有写`);
+    }
+    if (window.status !== 'in' && window.status !== 'before' && compare(paidOn, newborn.deadline) <= 0) {
+      const text = '通知没有写新生儿在出生90日内参保时，是否受一般缴费截止日期的限制';
+      window = { status: 'undecided', text };
+      if (fee.status === 'none') fee = { status: 'undecided', text, standard };
+    }
+  }
+
+  if (window.status === 'undecided' || window.status === 'after-year') undecided.push(window.text);
+
+  // 7. what to do first
+  const reg = notice.registration;
+  const firstSteps: Quote['firstSteps'] = [];
+  if (enrol.status === 'here' || enrol.status === 'undecided') {
+    if (s.history !== 'continuing' && s.history !== 'interrupted') firstSteps.push({ when: 'new', steps: reg.new });
+    if (s.history !== 'continuing' && s.history !== 'new') {
+      firstSteps.push({ when: 'interrupted', steps: reg.interrupted, undecided: reg.interrupted.length ? undefined : reg.interruptedUndecided });
+    }
+  }
+  if (hasTiers && notice.tierChoice) notes.unshift(notice.tierChoice);
+
+  const used = new Set<string>();
+  if (cover.status === 'decided' && cover.waitDays) used.add('wait');
+  if (newborn && 'deadline' in newborn) used.add('newborn');
+  if (late) used.add('late');
+  if (window.status === 'closed') used.add('closing');
+  if (decision) used.add('multiple');
+  const usedConventions = notice.conventions.filter((c) => used.has(c.topic));
+
+  return {
+    region: { id: notice.id, name: notice.region.name, short: notice.region.short, office: notice.region.office },
+    notice: {
+      cite: notice.notice.cite,
+      title: notice.notice.title,
+      issuer: notice.notice.issuer,
+      draft: notice.notice.draft,
+      policyYear: notice.policyYear,
+    },
+    situation: s,
+    identities: named,
+    paidOn,
+    paidOnIsToday: s.paidOn === undefined,
+    enrol,
+    fee,
+    decision,
+    window,
+    windows: notice.windows,
+    cover,
+    newborn,
+    firstSteps,
+    registrationRules: reg.rules,
+    channels: notice.channels,
+    channelStepsUndecided: notice.channelStepsUndecided,
+    contact: notice.contact,
+    notes,
+    warnings,
+    undecided,
+    missing: [...missing],
+    conventions: usedConventions,
+  };
+}

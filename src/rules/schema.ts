@@ -1,0 +1,231 @@
+import { z } from 'zod';
+
+/** A calendar date as written in the rule files: 2024-02-29 (YAML may hand us a Date). */
+export const isoDate = z.preprocess(
+  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, '日期要写成 YYYY-MM-DD')
+    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), '不是有效日期'),
+);
+
+/** The clause of the notice a value comes from, e.g. 二（二）2, or 无 where the notice is silent. */
+const clause = z.string().min(1, '每个值都要注明条款');
+const money = z.number().int().nonnegative();
+const cited = z.object({ text: z.string().min(1), clause }).strict();
+
+/** Facts about a situation that a case of a treatment may depend on. */
+export const FACTS = ['studyInProvince', 'insuredAtSchool', 'newStudent'] as const;
+export type FactName = (typeof FACTS)[number];
+
+const feeRule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('standard') }).strict(), // pays the region's standard (by tier)
+  z.object({ kind: z.literal('full') }).strict(), // 全额资助: pays nothing
+  z.object({ kind: z.literal('subsidy'), amount: money }).strict(), // 定额资助: standard minus amount
+  z.object({ kind: z.literal('own'), tiers: z.record(z.string(), money) }).strict(), // its own standard by tier
+  z.object({ kind: z.literal('undecided'), text: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('none') }).strict(), // not a fee question (e.g. 职工医保)
+]);
+
+const enrolRule = z
+  .object({
+    status: z.enum(['elsewhere', 'not-eligible', 'undecided']),
+    text: z.string().min(1),
+    clause,
+  })
+  .strict();
+
+const coverOverride = z.object({ kind: z.literal('undecided'), text: z.string().min(1) }).strict();
+
+const freshmanCover = z
+  .object({
+    clause,
+    paidFrom: isoDate,
+    paidTo: isoDate,
+    end: isoDate,
+    text: z.string().min(1),
+    outside: z.string().min(1),
+  })
+  .strict();
+
+const treatmentCore = {
+  clause,
+  fee: feeRule,
+  enrol: enrolRule.optional(),
+  cover: coverOverride.optional(),
+  notes: z.array(cited).optional(),
+  warnings: z.array(cited).optional(),
+  /** whether the late surcharge of the region applies to this identity; 'undecided' when the notice does not say */
+  lateFee: z.literal('undecided').optional(),
+  freshmanCover: freshmanCover.optional(),
+};
+
+const treatmentCase = z
+  .object({
+    if: z.partialRecord(z.enum(FACTS), z.boolean()),
+    /** only applies when the resident said so; an unknown fact does not make the bot ask */
+    onlyIfStated: z.boolean().optional(),
+    ...treatmentCore,
+  })
+  .strict();
+
+const treatment = z.object({ ...treatmentCore, cases: z.array(treatmentCase).optional() }).strict();
+export type Treatment = z.infer<typeof treatment>;
+export type TreatmentCase = z.infer<typeof treatmentCase>;
+export type FeeRule = z.infer<typeof feeRule>;
+
+const coverRule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('fixed'), start: isoDate, end: isoDate, clause }).strict(),
+  z.object({ kind: z.literal('next-month'), end: isoDate, clause }).strict(),
+  z.object({ kind: z.literal('wait'), days: z.number().int().positive(), end: isoDate, clause, note: z.string().optional() }).strict(),
+]);
+export type CoverRule = z.infer<typeof coverRule>;
+
+const paymentWindow = z
+  .object({
+    id: z.string().min(1),
+    label: z.string().min(1),
+    from: isoDate,
+    to: isoDate.nullable(),
+    toUndecided: z.string().optional(),
+    clause,
+    voluntary: z.boolean().optional(),
+    cover: coverRule,
+  })
+  .strict()
+  .refine((w) => w.to !== null || !!w.toUndecided, { message: '没有截止日期（to: null）时要用 toUndecided 说明通知没写什么', path: ['toUndecided'] })
+  .refine((w) => w.to === null || w.from <= w.to, { message: '开始日期晚于截止日期', path: ['to'] });
+export type PaymentWindow = z.infer<typeof paymentWindow>;
+
+/** a term of the village task count (方太乡 三) and the words cadres type for it */
+const taskTerm = z.object({ key: z.string().min(1), label: z.string().min(1), words: z.array(z.string().min(1)).min(1) }).strict();
+
+const channel = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    aliases: z.array(z.string().min(1)),
+    clause,
+    steps: z.array(z.string().min(1)),
+  })
+  .strict();
+export type Channel = z.infer<typeof channel>;
+
+export const noticeSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'id 只用小写字母、数字和连字符'),
+    notice: z
+      .object({
+        title: z.string().min(1),
+        issuer: z.string().min(1),
+        number: z.string().nullable(),
+        date: isoDate.nullable(),
+        /** how the source line names the notice: 「垫桂阳街道发〔2023〕70号 二（四）」 */
+        cite: z.string().min(1),
+        source: z.string().min(1),
+        draft: z.boolean(),
+      })
+      .strict(),
+    region: z
+      .object({
+        name: z.string().min(1),
+        short: z.string().min(1),
+        province: z.string().min(1),
+        /** short names of the province residents use (重庆、渝): 在渝高校 */
+        provinceNames: z.array(z.string().min(1)).min(1),
+        city: z.string().nullable(),
+        county: z.string().min(1),
+        township: z.string().min(1),
+        aliases: z.array(z.string().min(1)).min(1),
+        broader: z.array(z.string().min(1)),
+        /** the office a resident goes to: 村委会, 村（社区） */
+        office: z.string().min(1),
+      })
+      .strict(),
+    policyYear: z.number().int().min(2000).max(2100),
+    contact: z
+      .object({ name: z.string().min(1), phone: z.string().nullable(), clause, text: z.string().optional() })
+      .strict(),
+    /** how the notice's date wording is computed; quoted when the answer used it */
+    conventions: z.array(z.object({ topic: z.enum(['wait', 'newborn', 'closing', 'late', 'multiple']), text: z.string().min(1), clause }).strict()),
+    tiers: z
+      .array(z.object({ id: z.number().int().positive(), name: z.string().nullable(), amount: money, clause }).strict())
+      .min(1),
+    tierChoice: cited.optional(),
+    fiscalSubsidy: z.object({ amount: money, clause, text: z.string() }).strict(),
+    multipleIdentities: z.object({ rule: z.literal('highest'), clause }).strict().nullable(),
+    windows: z.array(paymentWindow).min(1),
+    closedAfterLast: cited.optional(),
+    lateSurcharge: z.object({ paidAfter: isoDate, amount: money, clause, text: z.string() }).strict().nullable(),
+    lateSurchargeUndecided: z.string().optional(),
+    identities: z.record(z.string(), treatment),
+    students: z.object({ college: cited.optional() }).strict(),
+    newborns: z
+      .object({ clause, bornFrom: isoDate, bornTo: isoDate, withinDays: z.number().int().positive(), text: z.string() })
+      .strict()
+      .nullable(),
+    newbornsUndecided: z.string().min(1),
+    registration: z
+      .object({
+        new: z.array(cited),
+        interrupted: z.array(cited),
+        interruptedUndecided: z.string().optional(),
+        rules: z.array(cited),
+      })
+      .strict(),
+    channels: z.array(channel).min(1),
+    channelStepsUndecided: z.string().optional(),
+    taskCount: z
+      .object({
+        clause,
+        base: taskTerm,
+        minus: z.array(taskTerm).min(1),
+        note: z.string(),
+      })
+      .strict()
+      .nullable(),
+    undecided: z.array(z.object({ topic: z.string(), text: z.string() }).strict()),
+  })
+  .strict()
+  .superRefine((n, ctx) => {
+    const ids = n.tiers.map((t) => String(t.id));
+    if (n.tiers.length > 1 && n.tiers.some((t) => !t.name)) {
+      ctx.addIssue({ code: 'custom', path: ['tiers'], message: '有多个档次时每档都要有名字（一档、二档）' });
+    }
+    for (const [id, t] of Object.entries(n.identities)) {
+      for (const [i, c] of [t, ...(t.cases ?? [])].entries()) {
+        if (c.fee.kind === 'own') {
+          for (const tid of ids) {
+            if (!(tid in c.fee.tiers)) {
+              ctx.addIssue({ code: 'custom', path: ['identities', id, ...(i ? ['cases', i - 1] : []), 'fee', 'tiers'], message: `缺少第${tid}档的金额` });
+            }
+          }
+        }
+      }
+    }
+    if (n.windows.some((w, i) => i > 0 && n.windows[i - 1]!.to !== null && n.windows[i - 1]!.to! >= w.from)) {
+      ctx.addIssue({ code: 'custom', path: ['windows'], message: '缴费时段要按时间先后排列且不重叠' });
+    }
+    if (n.channelStepsUndecided === undefined && n.channels.some((c) => c.steps.length === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['channelStepsUndecided'], message: '有渠道没有步骤时，要写明通知没写步骤（channelStepsUndecided）' });
+    }
+  });
+
+export type Notice = z.infer<typeof noticeSchema>;
+
+export const catalogueSchema = z
+  .object({
+    identities: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9_]+$/),
+            name: z.string().min(1),
+            aliases: z.array(z.string().min(1)).min(1),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+export type Catalogue = z.infer<typeof catalogueSchema>;
