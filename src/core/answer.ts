@@ -1,0 +1,272 @@
+/** Short answers for a phone in a group chat: the facts asked for, what to do next, one source line. */
+import { fill } from './flows.ts';
+import {
+  askWhom,
+  contactLine,
+  coverText,
+  deadlineText,
+  enrolText,
+  feeText,
+  firstStepsText,
+  isClosed,
+  newbornText,
+  paidOnText,
+  Sources,
+  UNDECIDED,
+  undecidedText,
+} from '../engine/format.ts';
+import type { Quote } from '../engine/quote.ts';
+import type { Channel, Notice } from '../rules/schema.ts';
+import type { ChatMessages } from '../nlu/extra.ts';
+import type { Topic } from './flows.ts';
+
+export interface AnswerParts {
+  lines: string[];
+  source: string;
+}
+
+export interface AnswerOptions {
+  notice: Notice;
+  messages: ChatMessages;
+  /** questions the notice leaves open that were asked about (rules undecided[].topic) */
+  undecided?: string[];
+  /** the payment date was read from the resident's words: say how it was read */
+  dateRead?: boolean;
+  /** nobody said who the person is: the answer is for an ordinary resident, and says so */
+  assumedOrdinary?: boolean;
+}
+
+function numbered(sections: string[][]): string[] {
+  const out: string[] = [];
+  let n = 1;
+  for (const s of sections) {
+    if (!s.length) continue;
+    out.push(`${n}. ${s[0]}`);
+    out.push(...s.slice(1).map((l) => `   ${l}`));
+    n++;
+  }
+  return out;
+}
+
+function regionHeader(q: Quote): string {
+  return `【${q.region.short}·${q.notice.policyYear}年度】`;
+}
+
+export function header(q: Quote, notice?: Notice): string {
+  const who = q.identities.length ? q.identities.map((i) => i.name.replace(/（.*?）/g, '')).join('、') : '普通居民';
+  const tier = notice && notice.tiers.length > 1 ? notice.tiers.find((t) => t.id === q.situation.tier)?.name : undefined;
+  return `${regionHeader(q)}${who}${tier ? `·${tier}` : ''}`;
+}
+
+function sourceLine(q: Quote, src: Sources): string {
+  return src.line() + (q.notice.draft ? '（征求意见稿）' : '');
+}
+
+/** the clause of each identity's treatment: what the answer about them rests on */
+function identityClauses(q: Quote, o: AnswerOptions, src: Sources) {
+  for (const i of q.identities) src.add(o.notice.identities[i.id]?.clause);
+}
+
+/** 多种身份按就高原则 */
+function decisionLines(q: Quote, src: Sources): string[] {
+  const d = q.decision;
+  if (!d?.winner) return [];
+  src.add(d.clause);
+  return [`多种身份按就高原则，按“${d.winner.name.replace(/（.*?）/g, '')}”计算`];
+}
+
+function newbornLines(q: Quote, o: AnswerOptions, src: Sources): string[] {
+  if (q.newborn) return newbornText(q, src);
+  const nb = o.notice.newborns;
+  if (nb && q.missing.includes('bornOn')) {
+    src.add(nb.clause);
+    return [`新生儿：${nb.text}`, o.messages.newbornDate];
+  }
+  return [];
+}
+
+function channelLine(notice: Notice, src: Sources): string[] {
+  notice.channels.forEach((c) => src.add(c.clause));
+  return [`缴费方式：${notice.channels.map((c) => c.name).join('、')}`];
+}
+
+/** what the notice leaves open about the things asked (报销比例, 一档二档的区别...) */
+function noticeUndecided(q: Quote, topics: Topic[], o: AnswerOptions, src: Sources): string[] {
+  const asked = new Set(o.undecided ?? []);
+  if (topics.includes('tier')) asked.add('tier');
+  const out: string[] = [];
+  for (const u of o.notice.undecided) {
+    if (!asked.has(u.topic)) continue;
+    if (u.topic === 'tier') o.notice.tiers.forEach((t) => src.add(t.clause));
+    out.push(`${UNDECIDED}：${u.text}`);
+  }
+  return out;
+}
+
+function notesAndWarnings(q: Quote, o: AnswerOptions, src: Sources, opts: { warnings: boolean; cover: boolean; tierChoice: boolean }): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const coverNotes = new Set(o.notice.windows.map((w) => (w.cover.kind === 'wait' ? w.cover.note : undefined)).filter(Boolean));
+  if (opts.warnings) {
+    for (const w of q.warnings) {
+      if (seen.has(w.text)) continue;
+      seen.add(w.text);
+      src.add(w.clause);
+      out.push(`⚠ ${w.text}`);
+    }
+  }
+  for (const n of q.notes) {
+    if (seen.has(n.text)) continue;
+    if (n.text === o.notice.tierChoice?.text && !opts.tierChoice) continue;
+    if (coverNotes.has(n.text) && !opts.cover) continue;
+    seen.add(n.text);
+    src.add(n.clause);
+    out.push(`· ${n.text}`);
+  }
+  return out;
+}
+
+function anyUndecided(q: Quote): boolean {
+  return (
+    q.undecided.length > 0 ||
+    q.fee.status === 'undecided' ||
+    q.cover.status === 'undecided' ||
+    q.enrol.status === 'undecided' ||
+    (q.newborn !== null && 'undecided' in q.newborn)
+  );
+}
+
+/** The answer to the topics asked; with no topic, the whole short answer. */
+export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): AnswerParts {
+  const src = new Sources(q.notice.cite);
+  identityClauses(q, o, src);
+  const all = topics.length === 0 || topics.every((t) => t === 'tier');
+  const want = (t: Topic) => all || topics.includes(t);
+  const closed = isClosed(q);
+  const sections: string[][] = [];
+  // enrolled elsewhere (大学生在学校所在地) or not a resident scheme member at all (职工医保): that is the answer
+  const notHere = q.enrol.status === 'elsewhere' || q.enrol.status === 'not-eligible';
+  if (want('who') || want('twice') || q.enrol.status !== 'here') sections.push(enrolText(q, src));
+  const showFee = (want('fee') || want('tier') || want('who')) && !closed && !notHere && q.fee.status !== 'none';
+  if (showFee) sections.push([...feeText(q, src), ...decisionLines(q, src)]);
+  const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;
+  if (showDeadline) sections.push(deadlineText(q, src));
+  sections.push(newbornLines(q, o, src));
+  // 过了截止日还能交吗: what paying then means for the cover
+  const late = q.window.status === 'in' && q.window.window !== q.windows[0];
+  const showCover = (want('cover') || (want('deadline') && late)) && !closed && !notHere;
+  if (showCover) sections.push(coverText(q, src));
+  if (topics.includes('register')) sections.push(firstStepsText(q, src));
+  if (topics.includes('pay') && !notHere) sections.push(channelLine(o.notice, src));
+  const lines = [header(q, o.notice)];
+  if (o.dateRead && !showDeadline && !notHere && (showFee || showCover)) lines.push(paidOnText(q));
+  lines.push(...numbered(sections));
+  lines.push(
+    ...notesAndWarnings(q, o, src, {
+      warnings: want('twice') || want('who') || all || q.enrol.status !== 'here',
+      cover: showCover,
+      tierChoice: showFee && q.situation.tier === undefined && o.notice.tiers.length > 1,
+    }),
+  );
+  if (topics.includes('register')) {
+    for (const r of q.registrationRules) {
+      src.add(r.clause);
+      if (!lines.includes(`· ${r.text}`)) lines.push(`· ${r.text}`);
+    }
+  }
+  for (const u of undecidedText(q)) if (!lines.some((l) => l.includes(u.slice(UNDECIDED.length + 1)))) lines.push(u);
+  const open = noticeUndecided(q, topics, o, src);
+  lines.push(...open);
+  if (topics.includes('twice')) lines.push(o.messages.twice);
+  const unsure = anyUndecided(q) || open.length > 0 || topics.includes('twice');
+  if (unsure) lines.push(askWhom(q));
+  if (topics.includes('contact') && !unsure) lines.push(contactLine(q));
+  if (o.assumedOrdinary && q.identities.length === 0 && showFee) lines.push(o.messages.assumedOrdinary);
+  const dated = showCover || showDeadline || q.newborn !== null;
+  if (dated && q.conventions.some((c) => c.topic === 'wait' || c.topic === 'newborn') && !lines.some((l) => l.includes('核定'))) {
+    lines.push('日期按通知推算，以经办机构核定为准');
+  }
+  return { lines, source: sourceLine(q, src) };
+}
+
+/**
+ * A forwarded question that leaves a yes/no fact open (大学在不在重庆市内): the fee for each answer,
+ * then what is the same for both.
+ */
+export function composeVariants(ask: string, variants: { label: string; q: Quote }[], topics: Topic[], o: AnswerOptions): AnswerParts {
+  const first = variants[0]!.q;
+  const src = new Sources(first.notice.cite);
+  identityClauses(first, o, src);
+  const all = topics.length === 0 || topics.every((t) => t === 'tier');
+  const want = (t: Topic) => all || topics.includes(t);
+  const lines = [header(first, o.notice), fill(o.messages.variants, { ask })];
+  const extra: string[] = [];
+  for (const v of variants) {
+    const part = [...enrolText(v.q, src), ...(isClosed(v.q) ? [] : feeText(v.q, src))];
+    if (!part.length) continue;
+    lines.push(`● ${v.label}：${part[0]}`, ...part.slice(1).map((l) => `   ${l}`));
+    for (const l of notesAndWarnings(v.q, o, src, { warnings: true, cover: false, tierChoice: false })) if (!extra.includes(l)) extra.push(l);
+  }
+  const sections: string[][] = [];
+  if (want('deadline') || want('fee') || want('cover')) sections.push(deadlineText(first, src));
+  if (want('cover') && !isClosed(first)) sections.push(coverText(first, src));
+  if (topics.includes('register')) sections.push(firstStepsText(first, src));
+  lines.push(...numbered(sections), ...extra);
+  for (const v of variants) for (const u of undecidedText(v.q)) if (!lines.includes(u)) lines.push(u);
+  const open = noticeUndecided(first, topics, o, src);
+  lines.push(...open);
+  if (topics.includes('twice')) lines.push(o.messages.twice);
+  if (variants.some((v) => anyUndecided(v.q)) || open.length || topics.includes('twice')) lines.push(askWhom(first));
+  return { lines, source: sourceLine(first, src) };
+}
+
+/** 通知没有写的事（报销比例、一档二档的区别）: say so, and whom to ask */
+export function undecidedAnswer(q: Quote, o: AnswerOptions): AnswerParts {
+  const src = new Sources(q.notice.cite);
+  const lines = [regionHeader(q), ...noticeUndecided(q, [], o, src), askWhom(q)];
+  return { lines, source: sourceLine(q, src) };
+}
+
+export function contactAnswer(q: Quote, o: AnswerOptions): AnswerParts {
+  const src = new Sources(q.notice.cite);
+  src.add(q.contact.clause);
+  const lines = [regionHeader(q)];
+  if (q.contact.phone) lines.push(contactLine(q));
+  else lines.push(o.messages.contactNoPhone, q.contact.text ?? askWhom(q));
+  return { lines, source: sourceLine(q, src) };
+}
+
+/** for a message the bot cannot place: whom to ask instead */
+export function notUnderstoodContacts(notices: Notice[]): string[] {
+  return notices.map((n) => {
+    const c = n.contact;
+    return `${n.region.short}咨询：${c.name}${c.phone ? ` ${c.phone}` : ''}`;
+  });
+}
+
+export function channelsAnswer(notice: Notice): AnswerParts {
+  const src = new Sources(notice.notice.cite);
+  const lines = notice.channels.map((c, i) => {
+    src.add(c.clause);
+    return `${i + 1}. ${c.name}`;
+  });
+  return { lines, source: src.line() };
+}
+
+export function channelSteps(notice: Notice, c: Channel): AnswerParts {
+  const src = new Sources(notice.notice.cite);
+  src.add(c.clause);
+  const lines = [`【${c.name}】`];
+  if (c.steps.length) lines.push(...c.steps.map((s, i) => `${i + 1}. ${s}`));
+  else lines.push(`操作步骤：${UNDECIDED}。${notice.channelStepsUndecided ?? ''}`);
+  const reg = notice.registration.new[0];
+  if (reg) {
+    src.add(reg.clause);
+    lines.push(`新参保的：${reg.text}`);
+  }
+  return { lines, source: src.line() + (notice.notice.draft ? '（征求意见稿）' : '') };
+}
+
+export function registerAnswer(q: Quote, o: AnswerOptions): AnswerParts {
+  return composeAnswer(q, ['register'], { ...o, dateRead: false });
+}

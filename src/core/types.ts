@@ -1,0 +1,85 @@
+import type { FactName } from '../rules/schema.ts';
+import type { IsoDate } from '../engine/dates.ts';
+import type { Slot, Topic } from './flows.ts';
+import type { History } from '../nlu/understand.ts';
+
+/** One incoming message, whatever the platform. */
+export interface IncomingMessage {
+  /** platform-prefixed ids, e.g. tg:-100123 / wx:room@chatroom / console */
+  chatId: string;
+  userId: string;
+  userName?: string;
+  chatType: 'group' | 'private';
+  /** @-mentioned, or a reply to one of the bot's own messages */
+  mentioned: boolean;
+  forwarded: boolean;
+  text: string;
+  /** ms since epoch */
+  time: number;
+  /** the platform's id of this message, for de-duplication */
+  messageId?: string;
+  /** the sender may use cadre commands (group owner/admin, ADMIN_IDS, the console user) */
+  isAdmin?: boolean;
+  /** the message is not text (picture, voice, sticker, file, chat history) */
+  nonText?: boolean;
+  /** asks the platform whether the sender is an owner/admin of the chat; called only for cadre commands */
+  adminCheck?: () => Promise<boolean>;
+  /** a cadre asking for a resident (帮村民问): a dialogue of its own, forgotten after the answer */
+  onBehalf?: boolean;
+}
+
+/** Anything that turns a message into replies: the core, or the guards around it. Channels take this. */
+export interface MessageHandler {
+  handle(msg: IncomingMessage): Promise<Reply[]>;
+}
+
+export interface ReplyChoice {
+  label: string;
+  /** what the resident's tap sends back: the choice number */
+  value: string;
+}
+
+export interface Reply {
+  text: string;
+  choices?: ReplyChoice[];
+  /** whom to @ / reply to in a group */
+  replyTo?: { userId: string; name?: string };
+}
+
+export interface KnownSituation {
+  region?: string;
+  identities?: string[];
+  tier?: number;
+  paidOn?: IsoDate;
+  /** the date was read from the resident's words (repeat how it was read) */
+  paidOnText?: boolean;
+  bornOn?: IsoDate;
+  facts: Partial<Record<FactName, boolean>>;
+  history?: History;
+}
+
+export interface Snapshot {
+  situation: KnownSituation;
+  asking: Slot | null;
+  flow: 'enquiry' | 'pay' | null;
+}
+
+/** One resident's dialogue in one chat. Plain data, so any store can keep it. */
+export interface Session {
+  flow: 'enquiry' | 'pay' | null;
+  asking: Slot | null;
+  situation: KnownSituation;
+  topics: Topic[];
+  back: Snapshot[];
+  /** after an answer: the numbered follow-ups are live */
+  answered: boolean;
+  /** the person asked about is someone else (帮村民问): nothing about them is kept after the dialogue */
+  onBehalf?: boolean;
+  /** when the last "please type" hint for a picture/voice was sent */
+  hintedAt?: number;
+  updatedAt: number;
+}
+
+export function newSession(now: number): Session {
+  return { flow: null, asking: null, situation: { facts: {} }, topics: [], back: [], answered: false, updatedAt: now };
+}

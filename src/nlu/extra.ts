@@ -1,0 +1,61 @@
+/**
+ * flows/chat.yaml: the words and the wording of the dialogue that flows/lexicon.yaml and flows/messages.yaml
+ * have no key for (their format is fixed by src/core/flows.ts). Read and checked once; no policy facts here.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { DEFAULT_FLOWS_DIR } from '../core/flows.ts';
+
+export const CHAT_FILE = 'chat.yaml';
+
+const words = z.array(z.string().min(1)).min(1);
+
+const chatSchema = z
+  .object({
+    words: z
+      .object({
+        ordinary: words,
+        yes: words,
+        no: words,
+        ack: words,
+        undecided: z.array(z.object({ topics: words, words }).strict()),
+        regionTypos: z.record(z.string(), words),
+        places: z.record(z.string(), words),
+        notPlaces: words,
+      })
+      .strict(),
+    messages: z
+      .object({
+        assumedOrdinary: z.string().min(1),
+        noDialogue: z.string().min(1),
+        ack: z.string().min(1),
+        variants: z.string().min(1),
+        newbornDate: z.string().min(1),
+        twice: z.string().min(1),
+        contactNoPhone: z.string().min(1),
+        corrected: z.string().min(1),
+        regionAskBroad: z.string().min(1),
+      })
+      .strict(),
+  })
+  .strict();
+export type Chat = z.infer<typeof chatSchema>;
+export type ChatWords = Chat['words'];
+export type ChatMessages = Chat['messages'];
+
+const cache = new Map<string, Chat>();
+
+/** Reads flows/chat.yaml once per directory. */
+export function loadChat(dir: string = DEFAULT_FLOWS_DIR): Chat {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const path = join(dir, CHAT_FILE);
+  const r = chatSchema.safeParse(parse(readFileSync(path, 'utf8')));
+  if (!r.success) {
+    throw new Error(`流程文件有错（${path}）：\n${r.error.issues.map((i) => `  - ${i.path.join('.')}：${i.message}`).join('\n')}`);
+  }
+  cache.set(dir, r.data);
+  return r.data;
+}

@@ -1,0 +1,524 @@
+import * as chrono from 'chrono-node';
+import dayjs from 'dayjs';
+import type { RuleSet } from '../rules/load.ts';
+import type { FactName, Notice } from '../rules/schema.ts';
+import type { Flows, Topic } from '../core/flows.ts';
+import { addDays, isIsoDate, type IsoDate } from '../engine/dates.ts';
+import { loadChat, type ChatWords } from './extra.ts';
+import { Trie, type Match } from './trie.ts';
+
+export type Command = 'back' | 'restart' | 'stop' | 'help';
+export type History = 'new' | 'interrupted' | 'continuing';
+
+/** Everything one message says, in the terms of the rules. */
+export interface Understanding {
+  text: string;
+  regionIds: string[];
+  /** county / province names that hold more than the townships we have (兴国, 垫江, 重庆...) */
+  broad: { word: string; regionIds: string[] }[];
+  /** a township / county / city name we have no notice for */
+  unknownPlace: string | null;
+  identities: string[];
+  negated: string[];
+  /** said to be an ordinary resident: the identities are known, and there are none */
+  ordinary: boolean;
+  correction: boolean;
+  facts: Partial<Record<FactName, boolean>>;
+  tier?: number;
+  paidOn?: IsoDate;
+  bornOn?: IsoDate;
+  history?: History;
+  topics: Topic[];
+  /** questions about things a notice leaves open (rules undecided[].topic), for the region known */
+  undecidedTopics: string[];
+  command?: Command;
+  /** the message is only numbers: choices 1, 2, 3 */
+  numbers: number[];
+  /** the whole message is a plain yes / no */
+  yesNo?: boolean;
+  /** the whole message is thanks / ok */
+  ack: boolean;
+  channelIds: string[];
+  /** anything at all recognised */
+  recognised: boolean;
+}
+
+export interface UnderstandContext {
+  /** what the dialogue already knows (a bound group, an earlier answer) */
+  region?: string;
+  today: IsoDate;
+  /** the slot the dialogue is asking for, if any: a bare "380" or "重庆" means more then */
+  asking?: string | null;
+}
+
+type Tag =
+  | { k: 'region'; id: string }
+  | { k: 'broad'; id: string }
+  | { k: 'place'; province: string }
+  | { k: 'identity'; id: string }
+  | { k: 'ordinary' }
+  | { k: 'topic'; topic: Topic }
+  | { k: 'undecided'; topics: string[] }
+  | { k: 'negation' }
+  | { k: 'correction' }
+  | { k: 'command'; cmd: Command }
+  | { k: 'history'; h: History }
+  | { k: 'insured'; v: boolean }
+  | { k: 'outside' }
+  | { k: 'channel'; region: string; id: string }
+  | { k: 'after' }
+  | { k: 'birth' }
+  | { k: 'paid' };
+
+const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** 一..九十九 → number */
+export function cnNumber(s: string): number | null {
+  if (/^\d+$/.test(s)) return Number(s);
+  const m = /^([一二两三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(s);
+  if (!m || s === '') return null;
+  if (!m[2]) return m[1] && !m[3] ? CN_DIGITS[m[1]]! : null;
+  return (m[1] ? CN_DIGITS[m[1]]! : 1) * 10 + (m[3] ? CN_DIGITS[m[3]]! : 0);
+}
+
+// emoji and other pictographs, variation selectors, zero-width characters
+const EMOJI = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}\u{20E3}\u{1F3FB}-\u{1F3FF}]/gu;
+const CONTROL = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
+
+/** NFKC (full-width to half-width), no emoji, no control characters, no spaces between Chinese characters. */
+export function normalize(raw: string): string {
+  return raw
+    .normalize('NFKC')
+    .replace(EMOJI, ' ')
+    .replace(CONTROL, ' ')
+    .replace(/[~～]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])/g, '')
+    .trim();
+}
+
+const CJK = '[\\u4e00-\\u9fff]';
+/** 某某乡 / 镇 / 县 / 街道: a township or county */
+const PLACE_LOOSE = new RegExp(`(${CJK}{2,3})(街道|镇|乡|县)`, 'g');
+/** 某某市 / 区 / 省: only when the name has none of the everyday characters below */
+const PLACE_STRICT = new RegExp(`(${CJK}{2,3})(市|区|省)`, 'g');
+const PLACE_STOP = /[交到去在是了的我们你他她这那哪个本外全各城超和跟与回老家里上下都也还就要想说问]/;
+/** 于都 + 县 */
+const PLACE_SUFFIX = /^(?:街道|县|市|区|镇|乡|省)/;
+const PLACE_LEAD = /^[是在的我们住从去到了家俺咱]+/;
+/** 考上了（重庆的）大学: a freshman */
+const FRESHMAN = /(?:考上|考进|考入|考取|录取)了?[^，,。；;！!？?\s]{0,6}?(?:大学|大专|高校|学院)/;
+const AGE = /(\d{2,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)\s*多?\s*(周岁|岁)/g;
+const TIER = /(?<!哪)(?:第)?([一二两12])\s*档/g;
+const TIER_AMOUNT = /(\d{3,4})\s*元?\s*(?:的|那|这|那个|这个)?\s*(?:档|个档)/g;
+const BARE_AMOUNT = /(\d{3,4})\s*(?:元|块)?/g;
+const DOTTED_DATE = /(\d{4})[./](\d{1,2})[./](\d{1,2})/g;
+const CN_DAY = '(\\d{1,2}|[一二三]?十?[一二三四五六七八九十])';
+const REL_MONTH_DAY = new RegExp(`(上|下|这|本)个?月\\s*${CN_DAY}\\s*[号日]`, 'g');
+const REL_YEAR_DATE = new RegExp(`(今|去|明|前)年\\s*${CN_DAY}\\s*月\\s*${CN_DAY}\\s*[号日]?`, 'g');
+const MONTH_END = /(这个?|本|下个?|上个?)?月底/g;
+const YEAR_END = /(今|明|去)?年底/g;
+const NEW_YEAR_DAY = /元旦/g;
+const NUMBERS_ONLY = /^\s*\d{1,2}(?:\s*[,，、.。 ]\s*\d{1,2})*\s*[.。]?\s*$/;
+const CN_CHOICE = /^第?([一二三四五六七八九十])(?:个|项|条)?$/;
+const PUNCT = /[\s\p{P}\p{S}]+/gu;
+/** “不在重庆” to 大学在重庆市内吗 */
+const NOT_IN = /不在|不是|没在|没有在/;
+const RELATIVE_DAY = /[今明昨前]天|周|星期/;
+
+interface FoundDate {
+  date: IsoDate;
+  index: number;
+  end: number;
+  yearCertain: boolean;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const overlaps = (a: { start: number; end: number }, spans: { start: number; end: number }[]) =>
+  spans.some((s) => a.start < s.end && a.end > s.start);
+
+export class Understander {
+  private readonly trie = new Trie<Tag>();
+  private readonly noise: string[];
+  private readonly words: ChatWords;
+  private readonly yes: Set<string>;
+  private readonly no: Set<string>;
+  private readonly ack: Set<string>;
+  /** a place word → the short name of its province (重庆, 江西, 其他) */
+  private readonly provinceOf = new Map<string, string>();
+  /** 在重庆读大学 / 重庆的大学: where a student studies (built once, from all place words) */
+  private readonly studyRe: RegExp;
+
+  constructor(
+    private readonly rules: RuleSet,
+    flows: Flows,
+    words: ChatWords = loadChat().words,
+  ) {
+    const lx = flows.lexicon;
+    const t = this.trie;
+    this.words = words;
+    for (const n of rules.notices) {
+      const key = n.region.provinceNames[0]!;
+      for (const a of new Set([n.region.short, n.region.township, ...n.region.aliases, ...(words.regionTypos[n.id] ?? [])])) {
+        t.add(a, { k: 'region', id: n.id });
+      }
+      for (const b of new Set(broaderNames(n))) {
+        t.add(b, { k: 'broad', id: n.id });
+        // a county has no university; a city or province does (在重庆读大学, 赣州的大学)
+        if (!n.region.broader.includes(b)) this.provinceOf.set(b, key);
+      }
+      for (const p of n.region.provinceNames) this.provinceOf.set(p, key);
+      for (const c of n.channels) for (const a of c.aliases) t.add(a, { k: 'channel', region: n.id, id: c.id });
+    }
+    for (const [province, ws] of Object.entries(words.places)) {
+      for (const w of ws) {
+        t.add(w, { k: 'place', province });
+        this.provinceOf.set(w, province);
+      }
+    }
+    for (const i of rules.identities.values()) for (const a of i.aliases) t.add(a, { k: 'identity', id: i.id });
+    for (const w of words.ordinary) t.add(w, { k: 'ordinary' });
+    for (const [topic, ws] of Object.entries(lx.topics)) for (const w of ws) t.add(w, { k: 'topic', topic: topic as Topic });
+    for (const u of words.undecided) for (const w of u.words) t.add(w, { k: 'undecided', topics: u.topics });
+    for (const w of lx.negation) t.add(w, { k: 'negation' });
+    for (const w of lx.correction) t.add(w, { k: 'correction' });
+    for (const [cmd, ws] of Object.entries(lx.commands)) for (const w of ws) t.add(w, { k: 'command', cmd: cmd as Command });
+    for (const [h, ws] of Object.entries(lx.history)) for (const w of ws) t.add(w, { k: 'history', h: h as History });
+    for (const w of lx.studyPlace.insuredAtSchool) t.add(w, { k: 'insured', v: true });
+    for (const w of lx.studyPlace.notInsuredAtSchool) t.add(w, { k: 'insured', v: false });
+    for (const w of lx.studyPlace.outsideWords) t.add(w, { k: 'outside' });
+    for (const w of lx.dateAfter) t.add(w, { k: 'after' });
+    for (const w of lx.birthCues) t.add(w, { k: 'birth' });
+    for (const w of lx.paidCues) t.add(w, { k: 'paid' });
+    this.noise = [...new Set(lx.noise.map(normalize))].sort((a, b) => b.length - a.length);
+    const bare = (s: string) => s.normalize('NFKC').replace(PUNCT, '').toLowerCase();
+    this.yes = new Set(words.yes.map(bare));
+    this.no = new Set(words.no.map(bare));
+    this.ack = new Set(words.ack.map(bare));
+    const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
+    this.studyRe = new RegExp(
+      `(?:在|去|到|考到|考去|考进|考入|考上了?|考了)(${alt})(?:市|省|区|县)?[^，,。；;！!？?\\s]{0,5}?(?:读|念|上学|上大学|大学|高校|学校|研究生|学院)` +
+        `|(${alt})(?:市|省)?(?:的|那边的|那里的|那边|里的)?(?:大学|高校|学院)`,
+      'g',
+    );
+  }
+
+  understand(raw: string, ctx: UnderstandContext): Understanding {
+    let text = normalize(raw);
+    for (const n of this.noise) if (text.includes(n)) text = text.split(n).join(' ');
+    text = text.replace(/\s+/g, ' ').trim();
+    const u: Understanding = {
+      text,
+      regionIds: [],
+      broad: [],
+      unknownPlace: null,
+      identities: [],
+      negated: [],
+      ordinary: false,
+      correction: false,
+      facts: {},
+      topics: [],
+      undecidedTopics: [],
+      numbers: [],
+      ack: false,
+      channelIds: [],
+      recognised: false,
+    };
+    const bare = text.replace(PUNCT, '').toLowerCase();
+    if (NUMBERS_ONLY.test(text)) {
+      u.numbers = text.match(/\d{1,2}/g)!.map(Number);
+      u.recognised = true;
+      return u;
+    }
+    const cn = CN_CHOICE.exec(bare);
+    if (cn && ctx.asking) {
+      u.numbers = [cnNumber(cn[1]!)!];
+      u.recognised = true;
+      return u;
+    }
+    if (this.yes.has(bare)) u.yesNo = true;
+    else if (this.no.has(bare)) u.yesNo = false;
+    if (bare === '' || this.ack.has(bare)) {
+      u.ack = true;
+      return u;
+    }
+
+    const matches = this.trie.scan(text);
+    // where a student studies: these place names are not where the family lives
+    const studySpans: { start: number; end: number; province: string }[] = [];
+    for (const m of text.matchAll(this.studyRe)) {
+      const word = m[1] ?? m[2]!;
+      studySpans.push({ start: m.index, end: m.index + m[0].length, province: this.provinceOf.get(word)! });
+    }
+    let negEnd = -10;
+    const birthAt: number[] = [];
+    const afterAt: number[] = [];
+    const paidAt: number[] = [];
+    const channels: { region: string; id: string }[] = [];
+    const places: Match<Tag>[] = [];
+    const known: Match<Tag>[] = [];
+    for (const m of matches) {
+      for (const tag of m.values) {
+        switch (tag.k) {
+          case 'region':
+            known.push(m);
+            if (!u.regionIds.includes(tag.id)) u.regionIds.push(tag.id);
+            break;
+          case 'broad': {
+            known.push(m);
+            if (overlaps(m, studySpans)) break;
+            const b = u.broad.find((x) => x.word === m.word);
+            if (b) b.regionIds.push(tag.id);
+            else u.broad.push({ word: m.word, regionIds: [tag.id] });
+            break;
+          }
+          case 'place':
+            places.push(m);
+            break;
+          case 'identity': {
+            known.push(m);
+            const negated = m.start - negEnd <= 2;
+            const list = negated ? u.negated : u.identities;
+            if (!list.includes(tag.id)) list.push(tag.id);
+            break;
+          }
+          case 'ordinary':
+            if (m.start - negEnd > 2) u.ordinary = true;
+            break;
+          case 'topic':
+            if (!u.topics.includes(tag.topic)) u.topics.push(tag.topic);
+            break;
+          case 'undecided':
+            for (const x of tag.topics) if (!u.undecidedTopics.includes(x)) u.undecidedTopics.push(x);
+            break;
+          case 'negation':
+            negEnd = m.end;
+            break;
+          case 'correction':
+            u.correction = true;
+            break;
+          case 'command':
+            // a command counts only when it is (nearly) the whole message
+            if (text.length <= m.word.length + 4) u.command ??= tag.cmd;
+            break;
+          case 'history':
+            u.history ??= tag.h;
+            break;
+          case 'insured':
+            u.facts.insuredAtSchool = tag.v;
+            break;
+          case 'outside':
+            u.facts.studyInProvince = false;
+            break;
+          case 'channel':
+            known.push(m);
+            channels.push(tag);
+            break;
+          case 'after':
+            afterAt.push(m.start);
+            break;
+          case 'birth':
+            birthAt.push(m.start);
+            break;
+          case 'paid':
+            paidAt.push(m.start);
+            break;
+        }
+      }
+    }
+    // identities that were also negated ("不是低保，是特困") keep only the positive mention
+    u.negated = u.negated.filter((id) => !u.identities.includes(id));
+
+    // age: 65岁 / 70多岁 → 60周岁以上
+    for (const m of text.matchAll(AGE)) {
+      const age = cnNumber(m[1]!);
+      if (age !== null && age >= 60 && age < 130 && !u.identities.includes('elderly_60')) u.identities.push('elderly_60');
+    }
+    // 刚考上重庆的大学 / 今年考进了大学
+    if (FRESHMAN.test(text) && !u.identities.includes('college_freshman') && !u.negated.includes('college_freshman')) u.identities.push('college_freshman');
+    // 大学新生 is also a 高校大学生
+    if (u.identities.includes('college_freshman')) u.identities = u.identities.filter((i) => i !== 'college_student');
+    if (u.identities.length) u.ordinary = false;
+
+    const regionId = u.regionIds.length === 1 ? u.regionIds[0] : ctx.region;
+    const notice = regionId ? this.rules.byId.get(regionId) : undefined;
+
+    // tier: 一档 / 2档 / 380那档 (and a bare 380 when the tier is asked)
+    const tiers = new Set<number>();
+    for (const m of text.matchAll(TIER)) tiers.add(m[1] === '一' || m[1] === '1' ? 1 : 2);
+    if (notice) {
+      const byAmount = (re: RegExp) => {
+        for (const m of text.matchAll(re)) {
+          const t = notice.tiers.find((x) => x.amount === Number(m[1]));
+          if (t) tiers.add(t.id);
+        }
+      };
+      if (!tiers.size) byAmount(TIER_AMOUNT);
+      if (!tiers.size && ctx.asking === 'tier') byAmount(BARE_AMOUNT);
+    }
+    if (tiers.size === 1) u.tier = [...tiers][0];
+    if (notice && u.tier !== undefined && !notice.tiers.some((t) => t.id === u.tier)) {
+      // 方太乡二档: there is no such tier; say what the notice says about tiers
+      delete u.tier;
+      if (!u.topics.includes('tier')) u.topics.push('tier');
+    }
+
+    // where a university student studies
+    if (notice && u.facts.studyInProvince === undefined) {
+      const inProvince = (p: string) => notice.region.provinceNames.includes(p);
+      if (studySpans.length) u.facts.studyInProvince = inProvince(studySpans[0]!.province);
+      else if (ctx.asking === 'studyInProvince') {
+        const named = [...places, ...known].map((m) => this.provinceOf.get(m.word)).find((p) => p !== undefined);
+        if (named !== undefined) u.facts.studyInProvince = inProvince(named) !== NOT_IN.test(text);
+        else if (u.yesNo !== undefined) u.facts.studyInProvince = u.yesNo;
+      }
+    }
+    if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
+      u.facts.insuredAtSchool = u.yesNo;
+    }
+
+    // channels of the known region
+    if (notice) u.channelIds = [...new Set(channels.filter((c) => c.region === notice.id).map((c) => c.id))];
+    if (notice) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
+
+    // a place we do not cover (not where a student studies, not a name we know)
+    const outsideStudy = places.filter((m) => !overlaps(m, studySpans));
+    // 湖南桂阳县: an address runs from large to small, so take the smallest of adjacent names
+    let place = outsideStudy[0];
+    for (const next of outsideStudy.slice(1)) if (place && next.start <= place.end + 1) place = next;
+    u.unknownPlace = place
+      ? place.word + (PLACE_SUFFIX.exec(text.slice(place.end))?.[0] ?? '')
+      : this.findUnknownPlace(text, [...known, ...places, ...studySpans]);
+
+    // dates
+    for (const d of findDates(text, ctx.today)) {
+      const near = (at: number[], before: number, after: number) => at.some((p) => p >= d.index - before && p <= d.end + after);
+      if (near(birthAt, 6, 3) || (ctx.asking === 'bornOn' && !near(paidAt, 3, 3))) u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
+      else {
+        const base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
+        u.paidOn = near(afterAt, 3, 3) && !near(paidAt, 0, 3) ? addDays(base, 1) : base;
+      }
+    }
+    if (u.bornOn && !u.identities.includes('newborn')) u.identities.push('newborn');
+    u.recognised =
+      u.regionIds.length > 0 ||
+      u.broad.length > 0 ||
+      !!u.unknownPlace ||
+      u.identities.length > 0 ||
+      u.negated.length > 0 ||
+      u.ordinary ||
+      u.topics.length > 0 ||
+      u.undecidedTopics.length > 0 ||
+      !!u.command ||
+      u.tier !== undefined ||
+      !!u.paidOn ||
+      !!u.bornOn ||
+      u.history !== undefined ||
+      Object.keys(u.facts).length > 0 ||
+      u.channelIds.length > 0;
+    return u;
+  }
+
+  /** 某某县 / 某某镇 / 某某区 that is none of the names we know */
+  private findUnknownPlace(text: string, taken: { start: number; end: number }[]): string | null {
+    const found: { at: number; name: string }[] = [];
+    for (const [re, strict] of [
+      [PLACE_LOOSE, false],
+      [PLACE_STRICT, true],
+    ] as const) {
+      for (const m of text.matchAll(re)) {
+        const span = { start: m.index, end: m.index + m[0].length };
+        if (overlaps(span, taken)) continue;
+        if (this.words.notPlaces.some((w) => m[0].includes(w))) continue;
+        const name = m[1]!.replace(PLACE_LEAD, '');
+        if (name.length < 2) continue;
+        if (strict && PLACE_STOP.test(name)) continue;
+        found.push({ at: m.index + (m[1]!.length - name.length), name: name + m[2] });
+      }
+    }
+    found.sort((a, b) => a.at - b.at);
+    return found[0]?.name ?? null;
+  }
+}
+
+/** county, city and province names: more than the one township we have there */
+function broaderNames(n: Notice): string[] {
+  const r = n.region;
+  const city = r.city ? [r.city, r.city.replace(/市$/, '')] : [];
+  return [...r.broader, r.province, ...r.provinceNames, ...city].filter((w) => w.length >= 2);
+}
+
+/** the year that puts a year-less date nearest to today */
+function nearest(date: IsoDate, today: IsoDate): IsoDate {
+  const t = dayjs.utc(today);
+  const candidates = [-1, 0, 1].map((k) => dayjs.utc(date).year(t.year() + k));
+  candidates.sort((a, b) => Math.abs(a.diff(t)) - Math.abs(b.diff(t)));
+  return candidates[0]!.format('YYYY-MM-DD');
+}
+
+function latestPast(date: IsoDate, today: IsoDate): IsoDate {
+  const t = dayjs.utc(today);
+  let d = dayjs.utc(date).year(t.year());
+  if (d.isAfter(t)) d = d.subtract(1, 'year');
+  return d.format('YYYY-MM-DD');
+}
+
+function iso(y: number, m: number, d: number): IsoDate {
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+function findDates(text: string, today: IsoDate): FoundDate[] {
+  const out: FoundDate[] = [];
+  const taken: [number, number][] = [];
+  const free = (a: number, b: number) => !taken.some(([x, y]) => a < y && b > x);
+  const push = (d: FoundDate) => {
+    if (isIsoDate(d.date) && free(d.index, d.end)) {
+      out.push(d);
+      taken.push([d.index, d.end]);
+    }
+  };
+  const t = dayjs.utc(today);
+  const at = (m: RegExpMatchArray) => ({ index: m.index!, end: m.index! + m[0].length });
+  for (const m of text.matchAll(DOTTED_DATE)) {
+    push({ date: iso(Number(m[1]), Number(m[2]), Number(m[3])), ...at(m), yearCertain: true });
+  }
+  for (const m of text.matchAll(REL_YEAR_DATE)) {
+    const year = t.year() + ({ 今: 0, 去: -1, 明: 1, 前: -2 } as Record<string, number>)[m[1]!]!;
+    const mo = cnNumber(m[2]!);
+    const d = cnNumber(m[3]!);
+    if (mo !== null && d !== null) push({ date: iso(year, mo, d), ...at(m), yearCertain: true });
+  }
+  for (const m of text.matchAll(REL_MONTH_DAY)) {
+    const day = cnNumber(m[2]!);
+    if (day === null) continue;
+    const shift = m[1] === '上' ? -1 : m[1] === '下' ? 1 : 0;
+    const month = t.add(shift, 'month');
+    push({ date: iso(month.year(), month.month() + 1, day), ...at(m), yearCertain: true });
+  }
+  for (const m of text.matchAll(MONTH_END)) {
+    const shift = m[1]?.startsWith('上') ? -1 : m[1]?.startsWith('下') ? 1 : 0;
+    push({ date: t.add(shift, 'month').endOf('month').format('YYYY-MM-DD'), ...at(m), yearCertain: true });
+  }
+  for (const m of text.matchAll(YEAR_END)) {
+    const year = t.year() + (m[1] === '明' ? 1 : m[1] === '去' ? -1 : 0);
+    push({ date: iso(year, 12, 31), ...at(m), yearCertain: true });
+  }
+  for (const m of text.matchAll(NEW_YEAR_DAY)) push({ date: iso(t.year(), 1, 1), ...at(m), yearCertain: false });
+  for (const [word, days] of [['大后天', 3], ['后天', 2]] as const) {
+    const i = text.indexOf(word);
+    if (i >= 0) push({ date: addDays(today, days), index: i, end: i + word.length, yearCertain: true });
+  }
+  const ref = new Date(`${today}T12:00:00+08:00`);
+  for (const r of chrono.zh.parse(text, { instant: ref, timezone: 480 })) {
+    let y = r.start.get('year');
+    const mo = r.start.get('month');
+    const d = r.start.get('day');
+    if (!y || !mo || !d) continue;
+    if (y < 100) y += 2000; // 24年1月15日
+    // a month alone (“12月”) is not a day to compute with
+    const relative = RELATIVE_DAY.test(r.text);
+    if (!r.start.isCertain('day') && !relative) continue;
+    push({ date: iso(y, mo, d), index: r.index, end: r.index + r.text.length, yearCertain: r.start.isCertain('year') || relative });
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
