@@ -1,0 +1,116 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { loadRules, DEFAULT_RULES_DIR, type RuleSet } from './rules/load.ts';
+import { findRegion } from './rules/lookup.ts';
+import { loadFlows, type Flows } from './core/flows.ts';
+import { Core } from './core/bot.ts';
+import { Guard } from './core/guard.ts';
+import { systemClock, type Clock } from './engine/dates.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import type { StateStore } from './state/types.ts';
+import { EmbeddedState } from './state/embedded.ts';
+import { RedisState } from './state/redis.ts';
+import type { MessageHandler } from './core/types.ts';
+
+export interface App {
+  core: Core;
+  /** the core behind its guards: what channels call */
+  handler: MessageHandler;
+  rules: () => RuleSet;
+  flows: Flows;
+  clock: Clock;
+  config: Config;
+  state: StateStore;
+  /** reloads rules/; an invalid file is rejected, logged, and the last good rules keep serving */
+  reloadRules(): boolean;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  log?: Logger;
+  clock?: Clock;
+  state?: StateStore;
+  /** the console's --region: as if a cadre had bound every chat to it */
+  region?: string;
+  /** reload rules when a file under rules/ changes (and on SIGHUP) */
+  watchRules?: boolean;
+}
+
+export async function openState(config: Config, clock: Clock): Promise<StateStore> {
+  const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
+  if (config.REDIS_URL) return RedisState.open({ url: config.REDIS_URL, idleMs });
+  return EmbeddedState.open({ dir: config.DATA_DIR, idleMs, maxSessions: config.SESSION_MAX, now: clock.now });
+}
+
+/** Everything that is read once at start-up: rules, flows, clock, stores; then the core and its guards. */
+export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const dir = config.RULES_DIR ?? DEFAULT_RULES_DIR;
+  let rules = loadRules(dir);
+  const flows = loadFlows();
+  const clock = opts.clock ?? systemClock(config.BOT_TODAY);
+  const log = opts.log;
+  let fixedRegion: string | undefined;
+  const regionName = opts.region ?? config.BOT_REGION;
+  if (regionName) {
+    const r = findRegion(rules, regionName);
+    if (!r) throw new Error(`不认识的地区：${regionName}（现有：${rules.notices.map((n) => n.region.short).join('、')}）`);
+    fixedRegion = r.id;
+  }
+  const state = opts.state ?? (await openState(config, clock));
+  const core = new Core({
+    rules: () => rules,
+    flows,
+    clock,
+    store: state.sessions,
+    triggers: config.TRIGGER_WORDS,
+    chatRegion: async (chatId) => {
+      const bound = (await state.getSettings(chatId))?.region;
+      return bound && rules.byId.has(bound) ? bound : fixedRegion;
+    },
+  });
+  const handler = new Guard(core, {
+    state,
+    messages: flows.messages,
+    maxChars: config.MAX_MESSAGE_CHARS,
+    floodPerMinute: config.FLOOD_MAX_PER_MINUTE,
+    log,
+  });
+
+  const reloadRules = () => {
+    try {
+      const next = loadRules(dir);
+      rules = next;
+      log?.info({ notices: next.notices.map((n) => n.id) }, 'rules reloaded');
+      return true;
+    } catch (e) {
+      log?.error({ err: (e as Error).message }, 'rules reload rejected; the last good rules keep serving');
+      return false;
+    }
+  };
+  let watcher: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const onHup = () => reloadRules();
+  if (opts.watchRules) {
+    watcher = watch(dir, () => {
+      clearTimeout(timer);
+      timer = setTimeout(reloadRules, 200); // editors write in several steps
+    });
+    process.on('SIGHUP', onHup);
+  }
+  return {
+    core,
+    handler,
+    rules: () => rules,
+    flows,
+    clock,
+    config,
+    state,
+    reloadRules,
+    async close() {
+      watcher?.close();
+      clearTimeout(timer);
+      process.off('SIGHUP', onHup);
+      await state.close();
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { Writable } from 'node:stream';
+import fc from 'fast-check';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { luhn, maskPii, validId18 } from '../src/guard/pii.ts';
+import { Guard } from '../src/core/guard.ts';
+import { EmbeddedState } from '../src/state/embedded.ts';
+import type { IncomingMessage } from '../src/core/types.ts';
+import { flows, testCore } from './support/core.ts';
+
+/** a valid 18-digit resident ID from 17 digits */
+export function makeId(body17: string): string {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body17].reduce((s, d, i) => s + Number(d) * w[i]!, 0);
+  return body17 + '10X98765432'[sum % 11]!;
+}
+function makeCard(body: string): string {
+  for (let d = 0; d < 10; d++) if (luhn(body + d)) return body + d;
+  throw new Error('unreachable');
+}
+
+describe('personal numbers', () => {
+  const id = makeId('36073219800101123');
+  const card = makeCard('622202020000123456');
+  it('recognises ID numbers by their check digit, mobiles and Luhn-valid bank cards', () => {
+    expect(validId18(id)).toBe(true);
+    expect(validId18(id.slice(0, 17) + (id[17] === '0' ? '1' : '0'))).toBe(false);
+    const m = maskPii(`我身份证${id}，电话138 1234 5678，卡号${card}，交多少`);
+    expect(m.found.sort()).toEqual(['bank', 'id', 'mobile']);
+    expect(m.text).not.toContain(id);
+    expect(m.text).not.toContain('5678');
+    expect(m.text).not.toContain(card);
+    expect(m.text).toContain('交多少');
+  });
+  it('leaves ordinary numbers alone', () => {
+    for (const t of ['2024年3月5日交380元', '0797-5322751', '一档380二档755', '12345678901234567']) {
+      expect(maskPii(t).found).toEqual([]);
+    }
+  });
+  it('an ID ending in X, and an old 15-digit one', () => {
+    const x = makeId('11010519491231002');
+    expect(maskPii(`号码 ${x.toLowerCase()} 查一下`).found).toEqual(['id']);
+    expect(maskPii('360732800101123').found).toEqual(['id']);
+  });
+});
+
+function logSink() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { log: pino({ level: 'info' }, stream), lines };
+}
+
+async function guarded(opts: { flood?: number; maxChars?: number } = {}) {
+  const { core, clock, store } = testCore();
+  const state = await EmbeddedState.open({ dir: '', memoryOnly: true });
+  const sink = logSink();
+  const guard = new Guard(core, { state, messages: flows.messages, maxChars: opts.maxChars ?? 500, floodPerMinute: opts.flood ?? 6, log: sink.log });
+  let n = 0;
+  const msg = (text: string, over: Partial<IncomingMessage> = {}): IncomingMessage => ({
+    chatId: 'tg:-1',
+    userId: 'tg:9',
+    userName: '老王',
+    chatType: 'group',
+    mentioned: true,
+    forwarded: false,
+    text,
+    time: clock.now(),
+    messageId: String(++n),
+    ...over,
+  });
+  return { guard, state, store, sink, msg, clock };
+}
+
+describe('guards', () => {
+  it('a message delivered twice is answered once', async () => {
+    const { guard, msg } = await guarded();
+    const m = msg('方太乡低保户交多少钱');
+    expect((await guard.handle(m)).length).toBe(1);
+    expect(await guard.handle(m)).toEqual([]);
+  });
+
+  it('an ID number in a group: told to recall it, never echoed, logged or stored', async () => {
+    const { guard, msg, sink, store } = await guarded();
+    const id = makeId('36073219800101123');
+    const replies = await guard.handle(msg(`我身份证号${id}，方太乡低保交多少钱`, { forwarded: true }));
+    const all = replies.map((r) => r.text).join('\n');
+    expect(all).toContain('撤回');
+    expect(all).toContain('60元');
+    expect(all).not.toContain(id);
+    expect(sink.lines.join('')).not.toContain(id);
+    const session = await store.get('tg:-1|tg:9');
+    expect(session?.situation.identities).toEqual(['dibao']);
+    expect(JSON.stringify(session)).not.toContain(id);
+  });
+
+  it('a member who floods a group is slowed with one notice', async () => {
+    const { guard, msg } = await guarded({ flood: 3 });
+    const counts: number[] = [];
+    const texts: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const r = await guard.handle(msg(`方太乡交多少钱${i}`));
+      counts.push(r.length);
+      texts.push(r.map((x) => x.text).join(''));
+    }
+    expect(counts).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
+    expect(texts[3]).toContain('稍等');
+  });
+
+  it('a private chat is never flood-limited', async () => {
+    const { guard, msg } = await guarded({ flood: 2 });
+    for (let i = 0; i < 5; i++) expect((await guard.handle(msg('方太乡交多少钱', { chatType: 'private' }))).length).toBe(1);
+  });
+
+  it('an over-long message is cut before understanding and not echoed', async () => {
+    const { guard, msg } = await guarded({ maxChars: 50 });
+    const long = `方太乡低保户交多少钱${'啊'.repeat(5000)}于都县`;
+    const r = await guard.handle(msg(long));
+    const text = r.map((x) => x.text).join('\n');
+    expect(text).toContain('哪天缴费');
+    expect(text).not.toContain('于都县');
+    expect(text.length).toBeLessThan(1000);
+  });
+
+  it('one log line per handled message, with timing and without the text', async () => {
+    const { guard, msg, sink } = await guarded();
+    await guard.handle(msg('方太乡低保户交多少钱'));
+    expect(sink.lines).toHaveLength(1);
+    const line = JSON.parse(sink.lines[0]!);
+    expect(line).toMatchObject({ msg: 'message', chat: 'group', replies: 1 });
+    expect(typeof line.ms).toBe('number');
+    expect(sink.lines[0]).not.toContain('低保');
+  });
+});
+
+describe('fuzzing the guarded core with hostile messages', () => {
+  it('no crash, replies within size, no ID number anywhere', async () => {
+    const { guard, msg, sink, store } = await guarded({ flood: 1000 });
+    const words = ['方太', '桂阳', '低保', '不是', '特困', '大学生', '新生儿', '2024.1.15', '过了12月31日', '一档', '上一步', '重新开始', '1', '2', '【转】', '😀', '\u0000', '\u202e', '\ud800', 'Ａ', '　', '交多少', '怎么交'];
+    const ids = fc.stringMatching(/^[1-6]\d{16}$/).map(makeId);
+    const piece = fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), ids);
+    const message = fc.oneof(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), fc.string({ unit: 'grapheme', minLength: 1000, maxLength: 20000 }));
+    const seenIds: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(message, fc.boolean(), async (text, group) => {
+        const found = text.match(/\d{17}[\dX]/g) ?? [];
+        seenIds.push(...found.filter(validId18));
+        const replies = await guard.handle(msg(text, { chatType: group ? 'group' : 'private', userId: `tg:${text.length % 7}` }));
+        for (const r of replies) {
+          expect(r.text.length).toBeLessThanOrEqual(4000);
+          for (const id of found) expect(r.text).not.toContain(id);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    const logs = sink.lines.join('');
+    const stored = JSON.stringify(await Promise.all(Array.from({ length: 7 }, (_, i) => store.get(`tg:-1|tg:${i}`))));
+    for (const id of seenIds) {
+      expect(logs).not.toContain(id);
+      expect(stored).not.toContain(id);
+    }
+  }, 120_000);
+});
