@@ -1,0 +1,203 @@
+/**
+ * Commands for village cadres, in front of the resident core: bind a group to its region, reminders,
+ * statistics, the village task count (方太乡 三), asking on a resident's behalf.
+ * Only group owners/admins, ADMIN_IDS and the console user may use them; everyone else is told politely.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { DEFAULT_FLOWS_DIR, fill } from '../core/flows.ts';
+import { Sources } from '../engine/format.ts';
+import type { Clock } from '../engine/dates.ts';
+import type { RuleSet } from '../rules/load.ts';
+import { findRegion } from '../rules/lookup.ts';
+import type { Notice } from '../rules/schema.ts';
+import type { StateStore } from '../state/types.ts';
+import type { IncomingMessage, MessageHandler, Reply } from '../core/types.ts';
+
+const COMMANDS = ['bind', 'unbind', 'settings', 'remindOn', 'remindOff', 'stats', 'task', 'askFor', 'help'] as const;
+type Command = (typeof COMMANDS)[number];
+
+const cadreSchema = z
+  .object({
+    commands: z.record(z.enum(COMMANDS), z.object({ words: z.array(z.string()).min(1), slash: z.array(z.string()).min(1), help: z.string() }).strict()),
+    messages: z.record(z.string(), z.string()),
+  })
+  .strict();
+export type CadreFlow = z.infer<typeof cadreSchema>;
+
+export function loadCadreFlow(dir = DEFAULT_FLOWS_DIR): CadreFlow {
+  return cadreSchema.parse(parse(readFileSync(join(dir, 'cadre.yaml'), 'utf8')));
+}
+
+export interface CadreOptions {
+  rules: () => RuleSet;
+  state: StateStore;
+  clock: Clock;
+  flow: CadreFlow;
+  adminIds: string[];
+  reminderDays: number[];
+  reminderTime: string;
+}
+
+interface Parsed {
+  cmd: Command;
+  arg: string;
+}
+
+export class CadreTools implements MessageHandler {
+  private readonly table: { word: string; cmd: Command }[];
+
+  constructor(
+    private readonly inner: MessageHandler,
+    private readonly o: CadreOptions,
+  ) {
+    this.table = COMMANDS.flatMap((cmd) => [...o.flow.commands[cmd]!.words, ...o.flow.commands[cmd]!.slash].map((word) => ({ word, cmd })));
+    this.table.sort((a, b) => b.word.length - a.word.length);
+  }
+
+  private parse(text: string): Parsed | null {
+    const t = text.normalize('NFKC').trim();
+    for (const { word, cmd } of this.table) {
+      if (!t.startsWith(word)) continue;
+      let rest = t.slice(word.length);
+      if (word.startsWith('/')) rest = rest.replace(/^@\w+/, ''); // /bind@our_bot
+      else if (rest && !/^[\s:：,，]/.test(rest) && cmd !== 'task' && cmd !== 'stats' && cmd !== 'bind') return null;
+      return { cmd, arg: rest.replace(/^[\s:：,，]+/, '').trim() };
+    }
+    return null;
+  }
+
+  private m(key: string, vars: Record<string, string> = {}): string {
+    return fill(this.o.flow.messages[key] ?? key, vars);
+  }
+
+  private async isAdmin(msg: IncomingMessage): Promise<boolean> {
+    if (this.o.adminIds.includes(msg.userId)) return true;
+    if (msg.isAdmin) return true;
+    return (await msg.adminCheck?.()) ?? false;
+  }
+
+  async handle(msg: IncomingMessage): Promise<Reply[]> {
+    const p = this.parse(msg.text);
+    if (!p) return this.inner.handle(msg);
+    const replyTo = msg.chatType === 'group' ? { userId: msg.userId, name: msg.userName } : undefined;
+    if (!(await this.isAdmin(msg))) return [{ text: this.m('notAdmin'), replyTo }];
+    if (p.cmd === 'askFor') {
+      if (!p.arg) return [{ text: this.help('askFor'), replyTo }];
+      // a dialogue of its own, about the other person, forgotten after the answer
+      return this.inner.handle({ ...msg, text: p.arg, forwarded: true, onBehalf: true });
+    }
+    const text = await this.run(p, msg);
+    return [{ text, replyTo }];
+  }
+
+  private help(cmd: Command): string {
+    const rules = this.o.rules();
+    return fill(this.o.flow.commands[cmd]!.help, {
+      regions: rules.notices.map((n) => n.region.short).join('、'),
+      days: this.o.reminderDays.join('、'),
+      time: this.o.reminderTime,
+    });
+  }
+
+  private async run(p: Parsed, msg: IncomingMessage): Promise<string> {
+    const { state } = this.o;
+    const rules = this.o.rules();
+    const current = (await state.getSettings(msg.chatId)) ?? {};
+    const stamp = { updatedBy: msg.userId, updatedAt: this.o.clock.now() };
+    const regionName = (id?: string) => (id ? (rules.byId.get(id)?.region.name ?? id) : '未绑定');
+    switch (p.cmd) {
+      case 'help':
+        return this.help('help');
+      case 'bind': {
+        if (!p.arg) return this.help('bind');
+        const r = findRegion(rules, p.arg);
+        if (!r) return this.m('unknownRegion', { name: p.arg.slice(0, 20), regions: rules.notices.map((n) => n.region.short).join('、') });
+        await state.setSettings(msg.chatId, { ...current, region: r.id, ...stamp });
+        return this.m('bound', { region: r.region.name });
+      }
+      case 'unbind':
+        if (!current.region) return this.m('notBound');
+        await state.setSettings(msg.chatId, { ...current, region: undefined, reminders: false, ...stamp });
+        return this.m('unbound');
+      case 'settings':
+        return this.m('settings', { region: regionName(current.region), reminders: current.reminders ? `开启（截止前${this.o.reminderDays.join('、')}天 ${this.o.reminderTime}）` : '关闭' });
+      case 'remindOn':
+        if (!current.region) return this.m('remindNeedsRegion');
+        await state.setSettings(msg.chatId, { ...current, reminders: true, ...stamp });
+        return this.m('remindersOn', { days: this.o.reminderDays.join('、'), time: this.o.reminderTime });
+      case 'remindOff':
+        await state.setSettings(msg.chatId, { ...current, reminders: false, ...stamp });
+        return this.m('remindersOff');
+      case 'stats':
+        return this.stats(p.arg, msg.chatId);
+      case 'task': {
+        if (!p.arg) return this.help('task');
+        const n = current.region ? rules.byId.get(current.region) : findRegion(rules, p.arg) ?? undefined;
+        return this.task(p.arg, n ?? rules.notices.find((x) => x.taskCount) ?? rules.notices[0]!);
+      }
+      default:
+        return this.help('help');
+    }
+  }
+
+  private async stats(arg: string, chatId: string): Promise<string> {
+    const m = /(\d{1,3})\s*天/.exec(arg) ?? /^(\d{1,3})$/.exec(arg.trim());
+    const days = m ? Math.max(1, Math.min(365, Number(m[1]))) : 7;
+    const since = this.o.clock.now() - days * 86400_000;
+    const recs = (await this.o.state.stats(since)).filter((r) => r.chatId === chatId);
+    if (!recs.length) return this.m('statsNone', { days: String(days) });
+    const rules = this.o.rules();
+    const lines = [this.m('statsHeader', { days: String(days), total: String(recs.length), answered: String(recs.filter((r) => r.answered).length) })];
+    const count = (keys: string[]) => {
+      const c = new Map<string, number>();
+      for (const k of keys) c.set(k, (c.get(k) ?? 0) + 1);
+      return [...c.entries()].sort((a, b) => b[1] - a[1]);
+    };
+    const topicNames: Record<string, string> = { fee: '交多少', deadline: '截止时间', cover: '待遇/报销', pay: '怎么缴费', register: '参保登记', who: '要不要参保', twice: '重复缴费', contact: '咨询电话', tier: '档次', other: '其他' };
+    lines.push(`按问题：${count(recs.flatMap((r) => (r.topics.length ? r.topics : ['other']))).map(([k, v]) => `${topicNames[k] ?? k}${v}`).join('，')}`);
+    lines.push(`按地区：${count(recs.map((r) => (r.region ? (rules.byId.get(r.region)?.region.short ?? r.region) : '未说地区'))).map(([k, v]) => `${k}${v}`).join('，')}`);
+    const unanswered = count(recs.filter((r) => !r.answered && r.text).map((r) => r.text!)).slice(0, 5);
+    if (unanswered.length) {
+      lines.push('答不上的问题（最多的5个）：');
+      unanswered.forEach(([t, v], i) => lines.push(`${i + 1}. ${t.slice(0, 40)}（${v}次）`));
+    }
+    return lines.join('\n');
+  }
+
+  private task(arg: string, n: Notice): string {
+    const tc = n.taskCount;
+    if (!tc) return this.m('taskUndecided', { region: n.region.short });
+    const values = new Map<string, number>();
+    const terms = [tc.base, ...tc.minus];
+    const words = terms.flatMap((t) => t.words.map((w) => ({ w, key: t.key }))).sort((a, b) => b.w.length - a.w.length);
+    let rest = arg.normalize('NFKC');
+    for (const { w, key } of words) {
+      const re = new RegExp(`${w}\\s*[:：=]?\\s*(\\d+)\\s*人?`);
+      const m = re.exec(rest);
+      if (m && !values.has(key)) {
+        values.set(key, Number(m[1]));
+        rest = rest.slice(0, m.index) + ' '.repeat(m[0].length) + rest.slice(m.index + m[0].length);
+      }
+    }
+    if (!values.has(tc.base.key)) return this.m('taskBad', { help: this.help('task') });
+    const base = values.get(tc.base.key)!;
+    const parts = tc.minus.map((t) => ({ t, v: values.get(t.key) ?? 0 }));
+    const result = parts.reduce((acc, p) => acc - p.v, base);
+    if (result < 0) return this.m('taskNegative', { value: String(result) });
+    const src = new Sources(n.notice.cite);
+    src.add(tc.clause);
+    const missing = parts.filter((p) => !values.has(p.t.key)).map((p) => p.t.label);
+    return [
+      `【${n.region.short}参保缴费任务数】`,
+      `${tc.base.label}${base}`,
+      ...parts.map((p) => `− ${p.t.label}${p.v}`),
+      `= 任务数${result}人`,
+      ...(missing.length ? [`（没填的按0算：${missing.join('、')}）`] : []),
+      tc.note,
+      src.line(),
+    ].join('\n');
+  }
+}

@@ -1,0 +1,152 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CadreTools, loadCadreFlow } from '../src/cadre/tools.ts';
+import { deadlinesOf, runReminders } from '../src/cadre/reminders.ts';
+import { Core } from '../src/core/bot.ts';
+import { EmbeddedState } from '../src/state/embedded.ts';
+import type { IncomingMessage } from '../src/core/types.ts';
+import type { Clock } from '../src/engine/dates.ts';
+import { addDays } from '../src/engine/dates.ts';
+import { flows, rules } from './support/core.ts';
+
+const cadreFlow = loadCadreFlow();
+
+/** a clock over a simulated collection period: moves day by day and hour by hour */
+function movingClock(start: string) {
+  let t = Date.parse(`${start}T08:00:00+08:00`);
+  const clock: Clock & { set(day: string, hhmm: string): void } = {
+    now: () => t,
+    today: () => new Date(t + 8 * 3600_000).toISOString().slice(0, 10),
+    set: (day, hhmm) => {
+      t = Date.parse(`${day}T${hhmm}:00+08:00`);
+    },
+  };
+  return clock;
+}
+
+async function setup(dir?: string, clock = movingClock('2023-11-01')) {
+  const state = await EmbeddedState.open(dir ? { dir, now: clock.now } : { dir: '', memoryOnly: true, now: clock.now });
+  const core = new Core({
+    rules: () => rules,
+    flows,
+    clock,
+    store: state.sessions,
+    chatRegion: async (chatId) => (await state.getSettings(chatId))?.region,
+  });
+  const tools = new CadreTools(core, { rules: () => rules, state, clock, flow: cadreFlow, adminIds: ['tg:1'], reminderDays: [30, 7, 3, 1], reminderTime: '09:00' });
+  const say = async (text: string, over: Partial<IncomingMessage> = {}) =>
+    (
+      await tools.handle({ chatId: 'tg:-100', userId: 'tg:1', userName: '村干部', chatType: 'group', mentioned: true, forwarded: false, text, time: clock.now(), ...over })
+    )
+      .map((r) => r.text)
+      .join('\n');
+  return { state, core, tools, say, clock };
+}
+
+describe('cadre commands', () => {
+  it('bind, show, unbind; a bound group is not asked for its region', async () => {
+    const { say } = await setup();
+    expect(await say('绑定')).toContain('用法：绑定');
+    expect(await say('绑定 北京')).toContain('没找到');
+    expect(await say('绑定 桂阳街道')).toContain('重庆市垫江县桂阳街道');
+    expect(await say('当前设置')).toContain('地区：重庆市垫江县桂阳街道');
+    const asked = await say('低保户交多少钱', { userId: 'tg:2' });
+    expect(asked).not.toContain('哪个乡镇');
+    expect(asked).toContain('一档');
+    expect(await say('/unbind')).toContain('已解除');
+    expect(await say('低保户交多少钱', { userId: 'tg:3' })).toContain('哪个乡镇');
+  });
+
+  it('is refused politely for non-admins, and nothing changes', async () => {
+    const { say, state } = await setup();
+    expect(await say('绑定 方太乡', { userId: 'tg:99' })).toContain('只有群主或管理员');
+    expect(await state.getSettings('tg:-100')).toBeUndefined();
+    // the platform says the sender is a group admin
+    expect(await say('绑定 方太乡', { userId: 'tg:98', adminCheck: async () => true })).toContain('已绑定');
+  });
+
+  it('reminders need a region; on and off', async () => {
+    const { say } = await setup();
+    expect(await say('开启提醒')).toContain('请先绑定');
+    await say('绑定 方太乡');
+    expect(await say('开启提醒')).toContain('30、7、3、1');
+    expect(await say('当前设置')).toContain('开启');
+    expect(await say('关闭提醒')).toContain('已关闭');
+    expect(await say('当前设置')).toContain('截止提醒：关闭');
+  });
+
+  it('task count with the formula, missing terms as 0, and bad input', async () => {
+    const { say } = await setup();
+    await say('绑定 方太乡');
+    const t = await say('任务数 户籍人口1200 特困15 大学生40 职工医保300 现役3 服刑1');
+    expect(t).toContain('户籍人口数1200');
+    expect(t).toContain('− 全额资助参保对象15');
+    expect(t).toContain(`= 任务数${1200 - 15 - 40 - 300 - 3 - 1}人`);
+    expect(t).toContain('依据：方太乡2024年度参保缴费通知 三');
+    expect(await say('任务数 户籍人口100 大学生5')).toContain('没填的按0算');
+    expect(await say('任务数 特困15')).toContain('没看懂');
+    expect(await say('任务数 户籍人口10 职工医保300')).toContain('负数');
+    await say('绑定 桂阳街道');
+    expect(await say('任务数 户籍人口1200')).toContain('没有写任务数怎么算');
+  });
+
+  it('asking for a resident: answered about that person, nothing kept', async () => {
+    const { say, state } = await setup();
+    await say('绑定 方太乡');
+    const r = await say('帮村民问：她是低保户，2023年11月5日交，交多少钱？');
+    expect(r).toContain('60元');
+    expect(await state.sessions.get('tg:-100|tg:1')).toBeUndefined();
+    expect(await say('帮村民问')).toContain('用法');
+  });
+});
+
+describe('deadline reminders over a simulated collection period', () => {
+  it('deadlines come from the rules, with what changes after', () => {
+    const d = deadlinesOf(rules.byId.get('guiyang-dianjiang-2024')!);
+    expect(d.map((x) => x.date)).toEqual(['2023-12-31', '2024-02-29', '2024-06-30', '2024-09-30']);
+    expect(d[3]!.after).toContain('不能再缴');
+  });
+
+  it('posts on the right days at 09:00, once each, none after a restart, none for unbound groups', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remind-'));
+    const clock = movingClock('2023-11-01');
+    let s = await setup(dir, clock);
+    await s.say('绑定 桂阳街道');
+    await s.say('开启提醒');
+    await s.say('绑定 方太乡', { chatId: 'tg:-200' }); // bound, reminders off
+    await s.state.setSettings('tg:-300', { reminders: true }); // reminders on but no region
+    const posted: { chatId: string; text: string; day: string }[] = [];
+    const opts = () => ({
+      rules: () => rules,
+      state: s.state,
+      clock,
+      days: [30, 7, 3, 1],
+      time: '09:00',
+      texts: { reminder: cadreFlow.messages.reminder!, reminderToday: cadreFlow.messages.reminderToday! },
+      send: async (chatId: string, text: string) => {
+        posted.push({ chatId, text, day: clock.today() });
+      },
+    });
+    for (let day = '2023-11-01'; day <= '2024-10-05'; day = addDays(day, 1)) {
+      for (const hhmm of ['08:59', '09:00', '15:00']) {
+        clock.set(day, hhmm);
+        await runReminders(opts());
+      }
+      if (day === '2024-03-15') {
+        // restart: a new process with the same data folder
+        await s.state.close();
+        s = await setup(dir, clock);
+      }
+    }
+    const expected = ['2023-12-31', '2024-02-29', '2024-06-30', '2024-09-30'].flatMap((d) => [30, 7, 3, 1].map((n) => addDays(d, -n))).filter((d) => d >= '2023-11-01').sort();
+    expect(posted.map((p) => p.day)).toEqual(expected);
+    expect(new Set(posted.map((p) => p.chatId))).toEqual(new Set(['tg:-100']));
+    const first = posted.find((p) => p.day === '2023-12-24')!;
+    expect(first.text).toContain('集中参保期还有7天截止（2023年12月31日）');
+    expect(first.text).toContain('次月1日');
+    expect(first.text).toContain('依据：垫桂阳街道发〔2023〕70号');
+    expect(posted.find((p) => p.day === '2024-06-29')!.text).toContain('财政补助');
+  }, 60_000);
+});
