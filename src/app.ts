@@ -11,11 +11,18 @@ import type { StateStore } from './state/types.ts';
 import { EmbeddedState } from './state/embedded.ts';
 import { RedisState } from './state/redis.ts';
 import type { MessageHandler } from './core/types.ts';
+import { CadreTools, loadCadreFlow } from './cadre/tools.ts';
+import { startReminders } from './cadre/reminders.ts';
 
 export interface App {
   core: Core;
-  /** the core behind its guards: what channels call */
+  /** the core behind the cadre commands and the guards: what channels call */
   handler: MessageHandler;
+  /**
+   * Posts deadline reminders to the groups that turned them on. `send` gets the chat id (`tg:…`, `wx:…`) and
+   * the text, and throws when it cannot post there. Returns a stop function.
+   */
+  startReminders(send: (chatId: string, text: string) => Promise<void>): () => void;
   rules: () => RuleSet;
   flows: Flows;
   clock: Clock;
@@ -57,6 +64,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     fixedRegion = r.id;
   }
   const state = opts.state ?? (await openState(config, clock));
+  const cadreFlow = loadCadreFlow();
   const core = new Core({
     rules: () => rules,
     flows,
@@ -67,8 +75,19 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       const bound = (await state.getSettings(chatId))?.region;
       return bound && rules.byId.has(bound) ? bound : fixedRegion;
     },
+    onOutcome: (o) => state.addStat({ time: clock.now(), ...o }),
+    log: (e) => log?.warn(e, 'core'),
   });
-  const handler = new Guard(core, {
+  const cadre = new CadreTools(core, {
+    rules: () => rules,
+    state,
+    clock,
+    flow: cadreFlow,
+    adminIds: config.ADMIN_IDS,
+    reminderDays: config.REMINDER_DAYS,
+    reminderTime: config.REMINDER_TIME,
+  });
+  const handler = new Guard(cadre, {
     state,
     messages: flows.messages,
     maxChars: config.MAX_MESSAGE_CHARS,
@@ -106,6 +125,17 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     config,
     state,
     reloadRules,
+    startReminders: (send) =>
+      startReminders({
+        rules: () => rules,
+        state,
+        clock,
+        days: config.REMINDER_DAYS,
+        time: config.REMINDER_TIME,
+        texts: { reminder: cadreFlow.messages.reminder!, reminderToday: cadreFlow.messages.reminderToday! },
+        send,
+        log,
+      }),
     async close() {
       watcher?.close();
       clearTimeout(timer);

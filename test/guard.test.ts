@@ -42,6 +42,13 @@ describe('personal numbers', () => {
     expect(maskPii(`号码 ${x.toLowerCase()} 查一下`).found).toEqual(['id']);
     expect(maskPii('360732800101123').found).toEqual(['id']);
   });
+  it('letters glued to a number do not hide it', () => {
+    for (const t of [`sfz${id}`, `ID:${id}查`, `Z${id}abc`, `tel13812345678`]) {
+      const m = maskPii(t);
+      expect(m.found.length, t).toBe(1);
+      expect(m.text, t).not.toMatch(/\d{11}/);
+    }
+  });
 });
 
 function logSink() {

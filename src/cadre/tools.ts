@@ -150,19 +150,33 @@ export class CadreTools implements MessageHandler {
     const recs = (await this.o.state.stats(since)).filter((r) => r.chatId === chatId);
     if (!recs.length) return this.m('statsNone', { days: String(days) });
     const rules = this.o.rules();
-    const lines = [this.m('statsHeader', { days: String(days), total: String(recs.length), answered: String(recs.filter((r) => r.answered).length) })];
+    const answered = recs.filter((r) => r.answered).length;
+    const undecided = recs.filter((r) => r.undecided).length;
+    const lines = [
+      this.m('statsHeader', {
+        days: String(days),
+        total: String(recs.length),
+        answered: String(answered),
+        undecided: String(undecided),
+        failed: String(recs.length - answered - undecided),
+      }),
+    ];
     const count = (keys: string[]) => {
       const c = new Map<string, number>();
       for (const k of keys) c.set(k, (c.get(k) ?? 0) + 1);
       return [...c.entries()].sort((a, b) => b[1] - a[1]);
     };
-    const topicNames: Record<string, string> = { fee: '交多少', deadline: '截止时间', cover: '待遇/报销', pay: '怎么缴费', register: '参保登记', who: '要不要参保', twice: '重复缴费', contact: '咨询电话', tier: '档次', other: '其他' };
+    const topicNames: Record<string, string> = { fee: '交多少', deadline: '截止时间', cover: '待遇/报销', pay: '怎么缴费', register: '参保登记', who: '要不要参保', twice: '重复缴费', contact: '咨询电话', tier: '档次', other: '综合咨询' };
     lines.push(`按问题：${count(recs.flatMap((r) => (r.topics.length ? r.topics : ['other']))).map(([k, v]) => `${topicNames[k] ?? k}${v}`).join('，')}`);
     lines.push(`按地区：${count(recs.map((r) => (r.region ? (rules.byId.get(r.region)?.region.short ?? r.region) : '未说地区'))).map(([k, v]) => `${k}${v}`).join('，')}`);
-    const unanswered = count(recs.filter((r) => !r.answered && r.text).map((r) => r.text!)).slice(0, 5);
-    if (unanswered.length) {
-      lines.push('答不上的问题（最多的5个）：');
-      unanswered.forEach(([t, v], i) => lines.push(`${i + 1}. ${t.slice(0, 40)}（${v}次）`));
+    const top = (pick: (r: (typeof recs)[number]) => boolean) => count(recs.filter((r) => pick(r) && r.text).map((r) => r.text!)).slice(0, 5);
+    for (const [key, list] of [
+      ['statsFailed', top((r) => !r.answered && !r.undecided)],
+      ['statsUndecided', top((r) => !!r.undecided)],
+    ] as const) {
+      if (!list.length) continue;
+      lines.push(this.m(key));
+      list.forEach(([t, v], i) => lines.push(`${i + 1}. ${t.slice(0, 40)}（${v}次）`));
     }
     return lines.join('\n');
   }

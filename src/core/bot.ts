@@ -38,7 +38,25 @@ export interface CoreOptions {
   /** how long after an answer a group member's follow-up is still taken without an @ */
   followUpMs?: number;
   log?: (event: Record<string, unknown>) => void;
+  /** called once per question that ended (answered, or not understood): the cadres' statistics */
+  onOutcome?: (o: Outcome) => Promise<void> | void;
 }
+
+/** How one question ended. The text is what the guards passed on (personal numbers already masked). */
+export interface Outcome {
+  chatId: string;
+  region?: string;
+  topics: string[];
+  /** answered with no part the notice leaves open */
+  answered: boolean;
+  /** answered, but (part of) it is 「通知未明确」 */
+  undecided: boolean;
+  /** the question, kept only when it was not answered fully */
+  text?: string;
+}
+
+/** the words the brief fixes for "the notice does not decide" */
+const UNDECIDED_MARK = '通知未明确';
 
 const FACT_SLOTS: readonly FactName[] = ['studyInProvince', 'insuredAtSchool'];
 const DATE_TOPICS: Topic[] = ['fee', 'deadline', 'cover'];
@@ -67,6 +85,12 @@ interface Turn {
   undecided: string[];
   /** this message says who the person is (低保户怎么交: what applies to them comes before the steps) */
   named: boolean;
+  /** the message was a command (重新开始, 上一步...), not a question */
+  command?: boolean;
+  /** how the question ended in this turn, if it did */
+  ended?: 'answered' | 'undecided' | 'failed';
+  /** the topics the answer covered */
+  endedTopics?: string[];
 }
 
 export class Core {
@@ -140,12 +164,29 @@ export class Core {
     if (bound && !s.situation.region) s.situation.region = bound;
     if (s.situation.region && !rules.byId.has(s.situation.region)) s.situation.region = undefined; // rules reloaded without it
     turn.region = s.situation.region ? rules.byId.get(s.situation.region) : undefined;
+    const fresh = s.asking === null;
     this.step(turn, text);
+    // the words that opened this question (a bare choice number is not a question), for the statistics
+    if (fresh && !turn.command && !/^[\s\d,，、.。]*$/.test(text)) s.question = text.slice(0, 100);
     s.updatedAt = msg.time;
     if (s.onBehalf && s.asking === null) {
       await this.store.delete(key); // nothing about the other person is kept after the answer
     } else await this.store.set(key, s);
     const reply: Reply = { text: turn.out.join('\n'), choices: turn.choices, replyTo };
+    if (turn.ended && this.opts.onOutcome) {
+      try {
+        await this.opts.onOutcome({
+          chatId: msg.chatId,
+          region: turn.region?.id,
+          topics: turn.endedTopics ?? [],
+          answered: turn.ended === 'answered',
+          undecided: turn.ended === 'undecided',
+          ...(turn.ended !== 'answered' ? { text: turn.ended === 'failed' ? text : (s.question ?? text) } : {}),
+        });
+      } catch (e) {
+        this.opts.log?.({ event: 'outcome not recorded', err: (e as Error).message });
+      }
+    }
     return reply.text ? [reply] : [];
   }
 
@@ -170,6 +211,7 @@ export class Core {
         return this.ask(t, 'region', true);
       }
       t.out.push(this.m.notUnderstood, ...notUnderstoodContacts(t.region ? [t.region] : this.rules.notices));
+      t.ended = 'failed';
       if (s.asking) return this.ask(t, s.asking);
       return;
     }
@@ -233,6 +275,7 @@ export class Core {
 
   private command(t: Turn, cmd: NonNullable<Understanding['command']>) {
     const { s } = t;
+    t.command = true;
     switch (cmd) {
       case 'restart': {
         Object.assign(s, newSession(t.msg.time));
@@ -381,6 +424,7 @@ export class Core {
       sit.region = undefined;
     } else if (!sit.region && u.unknownPlace) {
       t.out.push(fill(this.m.uncoveredRegion, { place: u.unknownPlace, regions: rules.notices.map((n) => n.region.short).join('、') }));
+      t.ended = 'failed';
       return 'uncovered';
     } else if (!sit.region && u.broad.length) {
       t.broad = u.broad[0]!.word;
@@ -520,6 +564,8 @@ export class Core {
     const { s } = t;
     const notice = t.region!;
     t.out.push(...parts.lines);
+    t.ended = parts.lines.some((l) => l.includes(UNDECIDED_MARK)) ? 'undecided' : 'answered';
+    t.endedTopics = s.flow === 'pay' ? ['pay'] : [...s.topics];
     const lastDay = notice.windows.reduce((d, w) => (w.cover.end > d ? w.cover.end : d), '');
     if (t.today > lastDay) {
       t.out.push(fill(this.m.policyOld, { year: String(notice.policyYear), today: cnDate(t.today) }));
@@ -544,6 +590,8 @@ export class Core {
     else if (!u.topics.length) parts = undecidedAnswer(this.quoteNow(t), o);
     else parts = composeAnswer(this.quoteNow(t), u.topics, { ...o, dateRead: false });
     t.out.push(...parts.lines, parts.source);
+    t.ended = parts.lines.some((l) => l.includes(UNDECIDED_MARK)) ? 'undecided' : 'answered';
+    t.endedTopics = c || u.topics.includes('pay') ? ['pay'] : [...u.topics];
   }
 
   private step_(t: Turn, slot: Slot): Step {

@@ -75,6 +75,8 @@ export interface Session {
   answered: boolean;
   /** the person asked about is someone else (帮村民问): nothing about them is kept after the dialogue */
   onBehalf?: boolean;
+  /** the words that opened the current question (masked by the guards), for the statistics */
+  question?: string;
   /** when the last "please type" hint for a picture/voice was sent */
   hintedAt?: number;
   updatedAt: number;

@@ -43,8 +43,9 @@ function classify(digits: string): PiiKind | null {
   return null;
 }
 
-// a run of digits, optionally split by spaces or hyphens (138 1234 5678, 6222-0200-...), ending in X for IDs
-const RUN = /(?<![\dA-Za-z])\d(?:[\d -]{9,26}\d)?[Xx]?(?![\dA-Za-z])/g;
+// a run of digits, optionally split by spaces or hyphens (138 1234 5678, 6222-0200-...), ending in X for IDs;
+// letters around it do not protect it (sfz3607...、ID:3607...)
+const RUN = /(?<!\d)\d(?:[\d -]{9,26}\d)?[Xx]?(?!\d)/g;
 export const MASK = '[已隐藏]';
 
 /** The text with every personal number replaced by [已隐藏], and which kinds were found. */

@@ -36,6 +36,9 @@ class RedisSessions implements SessionStore {
   }
 }
 
+/** statistics older than this are dropped */
+const STATS_KEEP_MS = 400 * 86400_000;
+
 export class RedisState implements StateStore {
   readonly kind = 'redis';
   readonly sessions: RedisSessions;
@@ -94,7 +97,11 @@ export class RedisState implements StateStore {
     }
   }
   async addStat(rec: StatRecord) {
-    await this.redis.zadd(`${this.p}stats`, rec.time, `${JSON.stringify(rec)}#${randomBytes(3).toString('hex')}`);
+    await this.redis
+      .multi()
+      .zadd(`${this.p}stats`, rec.time, `${JSON.stringify(rec)}#${randomBytes(3).toString('hex')}`)
+      .zremrangebyscore(`${this.p}stats`, '-inf', rec.time - STATS_KEEP_MS) // a year and a bit is all 统计 looks at
+      .exec();
   }
   async stats(sinceMs: number) {
     const rows = await this.redis.zrangebyscore(`${this.p}stats`, sinceMs, '+inf');

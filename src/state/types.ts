@@ -14,7 +14,10 @@ export interface StatRecord {
   chatId: string;
   region?: string;
   topics: string[];
+  /** answered with nothing the notice leaves open */
   answered: boolean;
+  /** answered, but (part of) it is 「通知未明确」 */
+  undecided?: boolean;
   /** the masked question, kept only when the bot could not answer it */
   text?: string;
 }
