@@ -63,6 +63,7 @@ async function wechat(config: Config, app: App, log: Logger): Promise<Channel> {
     log: wlog,
     now: app.clock.now,
   });
+  wlog.info({ puppet: config.WECHATY_PUPPET }, 'wechat: starting');
   await bot.start();
   return {
     prefix: 'wx:',

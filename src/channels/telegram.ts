@@ -323,6 +323,7 @@ export async function startTelegram(bot: Bot, opts: TelegramStartOptions): Promi
   // auto-retry inside the throttler: a retried message keeps its chat's place in line
   bot.api.config.use(autoRetry({ maxRetryAttempts: 8 }));
   bot.api.config.use(apiThrottler());
+  log.info(opts.webhookUrl ? 'telegram: connecting (webhook)' : 'telegram: connecting (long polling)');
   await bot.init();
   const username = bot.botInfo.username;
 

@@ -1,0 +1,62 @@
+/**
+ * `npm start` as a process: the console chat when no platform is set, the WeChat channel (wechaty-puppet-mock
+ * named by WECHATY_PUPPET, as an operator would name wechat4u or padlocal) started and stopped cleanly on
+ * SIGTERM, and a wrong setting refused at start-up with the setting's name.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+
+function start(env: Record<string, string>, stdin?: string) {
+  const data = mkdtempSync(join(tmpdir(), 'main-'));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TELEGRAM_|WECHATY_|REDIS_URL|BOT_)/.test(k)));
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...clean, DATA_DIR: data, WECHATY_NAME: join(data, 'wx'), ...env },
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (err += d));
+  if (stdin !== undefined) proc.stdin.end(stdin);
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  const waitFor = async (re: RegExp, ms = 30_000) => {
+    const until = Date.now() + ms;
+    while (!re.test(err)) {
+      if (Date.now() > until) throw new Error(`not seen ${re} in:\n${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { proc, exited, out: () => out, err: () => err, waitFor };
+}
+
+describe('npm start', () => {
+  it('without platform settings: the console chat answers what is typed', async () => {
+    const p = start({ BOT_TODAY: '2023-11-01' }, '方太乡低保户2023年11月5日交多少钱\n');
+    expect(await p.exited).toBe(0);
+    expect(p.out()).toContain('60元');
+    expect(p.out()).toContain('依据：方太乡2024年度参保缴费通知');
+  }, 60_000);
+
+  it('with WECHATY_PUPPET: starts the WeChat channel, logs it, stops cleanly on SIGTERM', async () => {
+    const p = start({ WECHATY_PUPPET: 'wechaty-puppet-mock', LOG_LEVEL: 'info' });
+    await p.waitFor(/"msg":"bot started"/);
+    const started = p.err().split('\n').map((l) => (l.startsWith('{') ? JSON.parse(l) : {})).find((l) => l.msg === 'bot started');
+    expect(started.channels).toEqual(['wx:']);
+    expect(started.store).toBe('embedded');
+    p.proc.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.err()).toContain('"msg":"stopping"');
+  }, 60_000);
+
+  it('a wrong setting stops start-up with a message naming it', async () => {
+    const p = start({ TELEGRAM_BOT_TOKEN: 'not-a-token' });
+    expect(await p.exited).toBe(2);
+    expect(p.err()).toContain('TELEGRAM_BOT_TOKEN');
+    expect(p.out()).toBe('');
+  }, 60_000);
+});
