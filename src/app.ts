@@ -9,7 +9,6 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { StateStore } from './state/types.ts';
 import { EmbeddedState } from './state/embedded.ts';
-import { RedisState } from './state/redis.ts';
 import type { MessageHandler } from './core/types.ts';
 import { CadreTools, loadCadreFlow } from './cadre/tools.ts';
 import { startReminders } from './cadre/reminders.ts';
@@ -45,7 +44,10 @@ export interface AppOptions {
 
 export async function openState(config: Config, clock: Clock): Promise<StateStore> {
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
-  if (config.REDIS_URL) return RedisState.open({ url: config.REDIS_URL, idleMs });
+  if (config.REDIS_URL) {
+    const { RedisState } = await import('./state/redis.ts'); // ioredis only when it is used
+    return RedisState.open({ url: config.REDIS_URL, idleMs });
+  }
   return EmbeddedState.open({ dir: config.DATA_DIR, idleMs, maxSessions: config.SESSION_MAX, now: clock.now });
 }
 

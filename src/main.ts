@@ -8,8 +8,6 @@ import { readConfig, ConfigError, type Config } from './config.ts';
 import { createApp, type App } from './app.ts';
 import { createLogger, type Logger } from './log.ts';
 import { runConsole } from './channels/console.ts';
-import { createTelegramBot, startTelegram } from './channels/telegram.ts';
-import { createWechatyBot, WECHAT_SEND_JITTER_MS } from './channels/wechaty.ts';
 import { ChatQueue } from './channels/queue.ts';
 import { commonArgs } from './cli/args.ts';
 
@@ -23,7 +21,9 @@ interface Channel {
   stop(): Promise<void>;
 }
 
+// each platform's libraries are loaded only when that channel is configured (wechaty alone takes a second)
 async function telegram(config: Config, app: App, log: Logger): Promise<Channel> {
+  const { createTelegramBot, startTelegram } = await import('./channels/telegram.ts');
   const bot = createTelegramBot({
     token: config.TELEGRAM_BOT_TOKEN!,
     core: app.handler,
@@ -47,6 +47,7 @@ async function telegram(config: Config, app: App, log: Logger): Promise<Channel>
 }
 
 async function wechat(config: Config, app: App, log: Logger): Promise<Channel> {
+  const { createWechatyBot, WECHAT_SEND_JITTER_MS } = await import('./channels/wechaty.ts');
   const wlog = log.child({ channel: 'wechat' });
   const queue = new ChatQueue({
     minIntervalMs: config.WECHAT_SEND_INTERVAL_MS,

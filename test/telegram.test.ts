@@ -481,7 +481,7 @@ describe('start-up', () => {
     } finally {
       await h.stop();
     }
-    expect(l.entries.map((e) => e.msg)).toEqual(['telegram started (webhook)', 'telegram stopped']);
+    expect(l.entries.map((e) => e.msg)).toEqual(['telegram: connecting (webhook)', 'telegram started (webhook)', 'telegram stopped']);
     expect(l.errors()).toEqual([]);
   });
 
@@ -505,7 +505,7 @@ describe('start-up', () => {
     } finally {
       await h.stop();
     }
-    expect(l.entries.map((e) => e.msg)).toEqual(['telegram started (long polling)', 'telegram stopped']);
+    expect(l.entries.map((e) => e.msg)).toEqual(['telegram: connecting (long polling)', 'telegram started (long polling)', 'telegram stopped']);
   });
 });
 

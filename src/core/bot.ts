@@ -265,7 +265,9 @@ export class Core {
   }
 
   private snapshot(s: Session): Snapshot {
-    return { situation: structuredClone(s.situation), asking: s.asking, flow: s.flow };
+    // KnownSituation is flat but for two small containers: copy those, share the strings
+    const k = s.situation;
+    return { situation: { ...k, facts: { ...k.facts }, ...(k.identities ? { identities: [...k.identities] } : {}) }, asking: s.asking, flow: s.flow };
   }
 
   private pushBack(s: Session, snap: Snapshot) {

@@ -13,11 +13,17 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** A calendar date YYYY-MM-DD; arithmetic is done on UTC midnights so no zone or DST shifts a day. */
 export type IsoDate = string;
 
+const valid = new Map<string, boolean>();
 export function isIsoDate(s: string): boolean {
-  const m = ISO.exec(s);
-  if (!m) return false;
-  const d = dayjs.utc(s);
-  return d.isValid() && d.format('YYYY-MM-DD') === s;
+  if (!ISO.test(s)) return false;
+  let v = valid.get(s);
+  if (v === undefined) {
+    const d = dayjs.utc(s);
+    v = d.isValid() && d.format('YYYY-MM-DD') === s;
+    if (valid.size > 20_000) valid.clear();
+    valid.set(s, v);
+  }
+  return v;
 }
 
 /**
@@ -43,8 +49,21 @@ export function firstOfNextMonth(date: IsoDate): IsoDate {
   return remember(`${date}>m`, () => dayjs.utc(date).add(1, 'month').startOf('month').format('YYYY-MM-DD'));
 }
 
+const between = new Map<string, number>();
 export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return dayjs.utc(to).diff(dayjs.utc(from), 'day');
+  const key = `${from}>${to}`;
+  let v = between.get(key);
+  if (v === undefined) {
+    v = dayjs.utc(to).diff(dayjs.utc(from), 'day');
+    if (between.size > 20_000) between.clear();
+    between.set(key, v);
+  }
+  return v;
+}
+
+/** The same date (month and day) in another year; 2月29日 moves to 2月28日 in a common year, as dayjs does. */
+export function withYear(date: IsoDate, year: number): IsoDate {
+  return remember(`${date}@${year}`, () => dayjs.utc(date).year(year).format('YYYY-MM-DD'));
 }
 
 /** Today in Asia/Shanghai, or the injected day (BOT_TODAY / --today). */
