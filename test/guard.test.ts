@@ -43,7 +43,7 @@ describe('personal numbers', () => {
     expect(maskPii('360732800101123').found).toEqual(['id']);
   });
   it('letters glued to a number do not hide it', () => {
-    for (const t of [`sfz${id}`, `ID:${id}查`, `Z${id}abc`, `tel13812345678`]) {
+    for (const t of [`sfz${id}`, `ID:${id}查`, `Z${id}abc`, `tel13812345678`, `${id}${id}`, `${id}13812345678`]) {
       const m = maskPii(t);
       expect(m.found.length, t).toBe(1);
       expect(m.text, t).not.toMatch(/\d{11}/);
@@ -138,7 +138,7 @@ describe('guards', () => {
     await guard.handle(msg('方太乡低保户交多少钱'));
     expect(sink.lines).toHaveLength(1);
     const line = JSON.parse(sink.lines[0]!);
-    expect(line).toMatchObject({ msg: 'message', chat: 'group', replies: 1 });
+    expect(line).toMatchObject({ msg: 'message', chat: 'group', replies: 1, topics: ['fee'], outcome: 'asking' });
     expect(typeof line.ms).toBe('number');
     expect(sink.lines[0]).not.toContain('低保');
   });

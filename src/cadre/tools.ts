@@ -15,6 +15,7 @@ import { findRegion } from '../rules/lookup.ts';
 import type { Notice } from '../rules/schema.ts';
 import type { StateStore } from '../state/types.ts';
 import type { IncomingMessage, MessageHandler, Reply } from '../core/types.ts';
+import { turnInfo } from '../core/turn-info.ts';
 
 const COMMANDS = ['bind', 'unbind', 'settings', 'remindOn', 'remindOff', 'stats', 'task', 'askFor', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -82,6 +83,8 @@ export class CadreTools implements MessageHandler {
   async handle(msg: IncomingMessage): Promise<Reply[]> {
     const p = this.parse(msg.text);
     if (!p) return this.inner.handle(msg);
+    const info = turnInfo.getStore();
+    if (info) info.command = p.cmd;
     const replyTo = msg.chatType === 'group' ? { userId: msg.userId, name: msg.userName } : undefined;
     if (!(await this.isAdmin(msg))) return [{ text: this.m('notAdmin'), replyTo }];
     if (p.cmd === 'askFor') {

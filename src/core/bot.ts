@@ -23,6 +23,7 @@ import {
 } from './answer.ts';
 import { fill, type Choice, type Flows, type Slot, type Step, type Topic } from './flows.ts';
 import { MemorySessionStore, sessionKey, type SessionStore } from './store.ts';
+import { turnInfo } from './turn-info.ts';
 import { newSession, type IncomingMessage, type Reply, type ReplyChoice, type Session, type Snapshot } from './types.ts';
 
 export interface CoreOptions {
@@ -173,6 +174,11 @@ export class Core {
       await this.store.delete(key); // nothing about the other person is kept after the answer
     } else await this.store.set(key, s);
     const reply: Reply = { text: turn.out.join('\n'), choices: turn.choices, replyTo };
+    const info = turnInfo.getStore();
+    if (info) {
+      info.topics = turn.endedTopics ?? s.topics;
+      info.outcome = turn.ended ?? (s.asking ? 'asking' : undefined);
+    }
     if (turn.ended && this.opts.onOutcome) {
       try {
         await this.opts.onOutcome({

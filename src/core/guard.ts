@@ -7,6 +7,7 @@ import { maskPii } from '../guard/pii.ts';
 import type { Logger } from '../log.ts';
 import type { StateStore } from '../state/types.ts';
 import { sessionKey } from './store.ts';
+import { turnInfo, type TurnInfo } from './turn-info.ts';
 import type { Messages } from './flows.ts';
 import type { IncomingMessage, MessageHandler, Reply } from './types.ts';
 
@@ -37,7 +38,8 @@ export class Guard implements MessageHandler {
     const pii = maskPii(text);
     text = pii.text;
     const key = sessionKey(msg.chatId, msg.userId);
-    let replies = await this.o.state.withLock(key, () => this.inner.handle({ ...msg, text }));
+    const info: TurnInfo = {};
+    let replies = await this.o.state.withLock(key, () => turnInfo.run(info, () => this.inner.handle({ ...msg, text })));
     let flooded = false;
     if (replies.length && msg.chatType === 'group') {
       const n = await this.o.state.hit(`flood:${key}`, 60_000);
@@ -63,6 +65,9 @@ export class Guard implements MessageHandler {
         pii: pii.found,
         flooded,
         replies: replies.length,
+        ...(info.topics?.length ? { topics: info.topics } : {}),
+        ...(info.outcome ? { outcome: info.outcome } : {}),
+        ...(info.command ? { command: info.command } : {}),
         ms: Math.round((performance.now() - started) * 100) / 100,
       },
       'message',
