@@ -1,23 +1,8 @@
 /** A bot identity and a Bot API that answers locally: what the benchmarks feed grammY instead of the network. */
 import type { Bot } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
 
-export const BOT_INFO: UserFromGetMe = {
-  id: 123456789,
-  is_bot: true,
-  first_name: '医保咨询',
-  username: 'yibao_zixun_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: true,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
-export const TOKEN = '123456789:AAHbench-token-not-used-for-network_0';
+export { BOT_INFO, TOKEN } from '../test/support/telegram-fake.ts';
+import { BOT_INFO } from '../test/support/telegram-fake.ts';
 
 /** answers every Bot API call locally; counts the messages sent */
 export function offline(bot: Bot) {
@@ -38,3 +23,13 @@ export function offline(bot: Bot) {
   return { sent: () => sent };
 }
 
+
+/** Answers the first question of a freshly started bot and says "ready" (the start-up benchmark's finish line). */
+export async function answerFirst(bot: Bot): Promise<void> {
+  const api = offline(bot);
+  const now = Math.floor(Date.now() / 1000);
+  const resident = { id: 42, is_bot: false, first_name: '居民' };
+  await bot.handleUpdate({ update_id: 1, message: { message_id: 1, date: now, chat: { id: 42, type: 'private', first_name: '居民' }, from: resident, text: '方太乡低保户交多少钱' } });
+  if (api.sent() !== 1) throw new Error('not answered');
+  process.stdout.write('ready\n');
+}
