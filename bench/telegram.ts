@@ -90,7 +90,7 @@ export function echoBot() {
 }
 
 export async function benchTelegram(rounds = 20) {
-  const warm = updateMix(2, 1);
+  const warm = updateMix(5, 1); // steady state: both bots see every kind of message a few times first
   const updates = updateMix(rounds);
   // each bot gets its own copy (grammY keeps references to the update)
   const ours = await ourBot();
