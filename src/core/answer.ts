@@ -181,7 +181,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const unsure = anyUndecided(q) || open.length > 0 || topics.includes('twice');
   if (unsure) lines.push(askWhom(q));
   if (topics.includes('contact') && !unsure) lines.push(contactLine(q));
-  if (o.assumedOrdinary && q.identities.length === 0 && showFee) lines.push(o.messages.assumedOrdinary);
+  if (o.assumedOrdinary && q.identities.length === 0 && (showFee || showCover)) lines.push(o.messages.assumedOrdinary);
   const dated = showCover || showDeadline || q.newborn !== null;
   if (dated && q.conventions.some((c) => c.topic === 'wait' || c.topic === 'newborn') && !lines.some((l) => l.includes('核定'))) {
     lines.push('日期按通知推算，以经办机构核定为准');

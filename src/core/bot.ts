@@ -502,7 +502,7 @@ export class Core {
       messages: this.chat,
       undecided: t.undecided,
       dateRead: !!t.s.situation.paidOnText,
-      assumedOrdinary: t.oneShot && t.s.situation.identities === undefined,
+      assumedOrdinary: t.s.situation.identities === undefined,
     };
   }
 
