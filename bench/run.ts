@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { loadRules } from '../src/rules/load.ts';
 import { benchEngine } from './engine.ts';
 import { benchMemory } from './memory.ts';
-import { benchTelegram } from './telegram.ts';
+import { benchFileStore, benchTelegram } from './telegram.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const HERE = import.meta.dirname;
@@ -64,6 +64,18 @@ async function main() {
   rows.push({ figure: 'latency p50', value: tg.ours.p50, unit: 'ms', reference: tg.echo.p50, referenceName: 'grammY echo bot', ratio: tg.ours.p50 / tg.echo.p50, target: '—', met: true });
   rows.push({ figure: 'latency p99', value: tg.ours.p99, unit: 'ms', reference: tg.echo.p99, referenceName: 'grammY echo bot', ratio: tg.ours.p99 / tg.echo.p99, target: '< 1 ms', met: tg.ours.p99 < 1 });
 
+  const fileStore = await benchFileStore(quick ? 2 : 5);
+  rows.push({
+    figure: 'throughput with the default file store (DATA_DIR)',
+    value: fileStore.perSec,
+    unit: 'msg/s',
+    reference: tg.ours.perSec,
+    referenceName: 'same bot, state in memory',
+    ratio: fileStore.perSec / tg.ours.perSec,
+    target: '— (informative)',
+    met: true,
+  });
+
   const eng = await benchEngine(rules, quick ? 500 : 3000);
   if (eng.mismatches) throw new Error(`the engine and ZEN disagree on ${eng.mismatches} situations`);
   rows.push({
@@ -94,7 +106,7 @@ async function main() {
   process.stdout.write(`${table}\n\n${tg.updates} updates per run (${tg.answered} messages sent); machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}\n`);
   writeFileSync(
     join(HERE, 'results.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, quick, rows, telegram: tg, engine: eng, memory: mem, startup: { ours, echo } }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, quick, rows, telegram: tg, fileStore, engine: eng, memory: mem, startup: { ours, echo } }, null, 2)}\n`,
   );
 }
 

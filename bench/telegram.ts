@@ -6,7 +6,8 @@
  * The mix: residents' one-line questions (test/questions.yaml) sent in groups with an @-mention and answered at
  * once, and the scripted dialogues (test/transcripts/*.yaml) typed turn by turn in private chats.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -74,9 +75,15 @@ async function drive(bot: Bot, updates: Update[]) {
   return { perSec: updates.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
-export async function ourBot() {
+/**
+ * Our bot on the app's real handler chain. By default its state is the embedded store kept in memory only, so the
+ * figure is the bot's own work; `files: true` uses the default store as `npm start` does (every dialogue step
+ * written to DATA_DIR before the answer goes out).
+ */
+export async function ourBot(opts: { files?: boolean } = {}) {
   const clock: Clock = { now: () => Date.parse('2023-11-01T10:00:00+08:00'), today: () => '2023-11-01' };
-  const state = await EmbeddedState.open({ dir: '', memoryOnly: true, now: clock.now });
+  const dir = opts.files ? mkdtempSync(join(tmpdir(), 'bench-data-')) : '';
+  const state = await EmbeddedState.open({ dir, memoryOnly: !opts.files, now: clock.now });
   // one clock instant for the whole run: the per-member flood limit would otherwise silence the mix
   const app = await createApp(readConfig({ FLOOD_MAX_PER_MINUTE: '1000000', LOG_LEVEL: 'silent' }), { clock, state });
   const bot = createTelegramBot({ token: TOKEN, botInfo: BOT_INFO, core: app.handler, now: clock.now });
@@ -103,4 +110,13 @@ export async function benchTelegram(rounds = 20) {
   await drive(echo.bot, structuredClone(warm));
   const e = await drive(echo.bot, structuredClone(updates));
   return { updates: updates.length, answered: oursSent, ours: o, echo: e };
+}
+
+/** Throughput with the default file store (what `npm start` uses without Redis). */
+export async function benchFileStore(rounds = 5) {
+  const ours = await ourBot({ files: true });
+  await drive(ours.bot, updateMix(2, 1));
+  const r = await drive(ours.bot, updateMix(rounds));
+  await ours.close();
+  return r;
 }

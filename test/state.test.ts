@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,29 @@ describe('embedded state (memory + files under DATA_DIR)', () => {
     dir = mkdtempSync(join(tmpdir(), 'state-'));
     const open = () => EmbeddedState.open({ dir });
     return { name: 'embedded', open, reopen: open };
+  });
+
+  it('the session log: last change wins, deletes stick, a torn last line is skipped, and it is compacted', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'state-'));
+    const now = Date.now();
+    const a = await EmbeddedState.open({ dir: d, now: () => now });
+    for (let i = 0; i < 30_000; i++) {
+      const s = newSession(now);
+      s.back = [];
+      s.topics = i % 2 ? ['fee'] : ['cover'];
+      await a.sessions.set(`tg:-1|tg:${i % 3}`, s);
+    }
+    await a.sessions.delete('tg:-1|tg:2');
+    const lines = readFileSync(join(d, 'sessions.log'), 'utf8').split('\n').filter(Boolean).length;
+    expect(lines).toBeLessThan(11_000); // 30,000 changes to 3 dialogues did not pile up
+    appendFileSync(join(d, 'sessions.log'), '{"k":"tg:-1|tg:0","s":{"flow":nu'); // killed in the middle of a write
+    await a.close();
+    const b = await EmbeddedState.open({ dir: d, now: () => now });
+    expect((await b.sessions.get('tg:-1|tg:0'))?.topics).toEqual(['fee']); // its last change was 29,997 (odd)
+    expect((await b.sessions.get('tg:-1|tg:1'))?.topics).toEqual(['cover']); // its last change was 29,998 (even)
+    expect(await b.sessions.get('tg:-1|tg:2')).toBeUndefined();
+    expect(readFileSync(join(d, 'sessions.log'), 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    await b.close();
   });
 
   it('forgets an idle dialogue quietly, also on disk', async () => {
