@@ -1,6 +1,6 @@
 import type { RuleSet } from '../rules/load.ts';
 import type { Channel, FactName, FeeRule, Notice, PaymentWindow, Treatment } from '../rules/schema.ts';
-import { addDays, compare, firstOfNextMonth, type IsoDate } from './dates.ts';
+import { addDays, cnDate, compare, firstOfNextMonth, type IsoDate } from './dates.ts';
 
 /** What we know about one resident. Unknown things are simply absent. */
 export interface Situation {
@@ -398,7 +398,7 @@ export function quote(rules: RuleSet, s: Situation): Quote {
         compare(start, c.end) > 0
           ? {
               status: 'none',
-              text: `缴费后要等${c.days}天才能享受待遇，等待期结束已经过了${c.end.slice(0, 4)}年12月31日，这一年享受不到待遇`,
+              text: `缴费后要等${c.days}天才能享受待遇，等待期结束已经过了${cnDate(c.end)}，这一年享受不到待遇`,
               clause: c.clause,
             }
           : {
