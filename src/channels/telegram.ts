@@ -16,7 +16,7 @@ import type { Message, MessageEntity, UserFromGetMe } from 'grammy/types';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
-import { LRUCache } from 'lru-cache';
+import { boundedLru } from '../state/bounded.ts';
 import type { IncomingMessage, MessageHandler, Reply, ReplyChoice } from '../core/types.ts';
 import type { Logger } from '../log.ts';
 import { splitMessage } from './text.ts';
@@ -163,7 +163,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   const order = new ChatOrder();
   const places = new WeakMap<object, { turn: Promise<void>; done: () => void }>();
   /** chat|member → message id of the member's latest keyboard (0: none); taps on older keyboards are stale */
-  const keyboards = new LRUCache<string, number>({ max: 100_000 });
+  const keyboards = boundedLru<string, number>(100_000);
 
   bot.catch((err) => {
     log?.error({ err: err.error, update_id: err.ctx?.update?.update_id }, 'telegram update failed');

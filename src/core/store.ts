@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru } from '../state/bounded.ts';
 import type { Session } from './types.ts';
 
 /** Where dialogues live, keyed by chat + user. In memory by default; Redis later behind the same interface. */
@@ -16,8 +17,7 @@ export function sessionKey(chatId: string, userId: string): string {
 export class MemorySessionStore implements SessionStore {
   private readonly cache: LRUCache<string, Session>;
   constructor(opts: { max?: number; idleMs?: number; now?: () => number } = {}) {
-    this.cache = new LRUCache<string, Session>({
-      max: opts.max ?? 100_000,
+    this.cache = boundedLru<string, Session>(opts.max ?? 100_000, {
       ttl: opts.idleMs ?? 30 * 60_000,
       updateAgeOnGet: false,
       ttlAutopurge: false,

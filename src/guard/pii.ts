@@ -45,12 +45,12 @@ function classify(digits: string): PiiKind | null {
 
 // a run of digits, optionally split by spaces or hyphens (138 1234 5678, 6222-0200-...), ending in X for IDs;
 // letters around it do not protect it (sfz3607...、ID:3607...)
-const RUN = /(?<!\d)\d(?:[\d -]*\d)?[Xx]?(?!\d)/g;
+const RUN = /(?<!\d)\d(?:[\d Xx-]*\d)?[Xx]?(?!\d)/g;
 /** longer than any personal number: numbers glued together (an ID pasted twice, an ID and a phone...) */
 const GLUED = 19;
 
-function classifyGlued(digits: string): PiiKind {
-  for (let i = 0; i + 18 <= digits.length; i++) if (validId18(digits.slice(i, i + 18))) return 'id';
+function classifyGlued(chars: string): PiiKind {
+  for (let i = 0; i + 18 <= chars.length; i++) if (validId18(chars.slice(i, i + 18))) return 'id';
   return 'bank';
 }
 export const MASK = '[已隐藏]';
@@ -61,7 +61,9 @@ export function maskPii(text: string): { text: string; found: PiiKind[] } {
   const masked = text.normalize('NFKC').replace(RUN, (run) => {
     const digits = run.replace(/[ -]/g, '');
     if (digits.length < 11) return run;
-    const kind = digits.length > GLUED ? classifyGlued(digits) : classify(digits);
+    // an X inside the run: an ID (ending in X) with more digits glued after it
+    const glued = digits.length > GLUED || /[Xx]./.test(digits);
+    const kind = glued ? classifyGlued(digits) : classify(digits);
     if (!kind) return run;
     found.add(kind);
     return MASK;

@@ -5,7 +5,8 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru } from './bounded.ts';
 import type { SessionStore } from '../core/store.ts';
 import type { Session } from '../core/types.ts';
 import { AppendLog, atomicWrite, readJson } from './files.ts';
@@ -40,7 +41,7 @@ class FileSessionStore implements SessionStore {
     max: number,
     private readonly now: () => number,
   ) {
-    this.mem = new LRUCache({ max, ttl: idleMs, perf: { now } });
+    this.mem = boundedLru(max, { ttl: idleMs, perf: { now } });
   }
 
   /** reads what a previous run left (file store only) */
@@ -126,7 +127,7 @@ export class EmbeddedState implements StateStore {
       opts.maxSessions ?? 100_000,
       this.now,
     );
-    this.seen = new LRUCache({ max: SEEN_KEEP, ttl: 24 * 3600_000, perf: { now: this.now } });
+    this.seen = boundedLru(SEEN_KEEP, { ttl: 24 * 3600_000, perf: { now: this.now } });
   }
 
   static async open(opts: EmbeddedOptions): Promise<EmbeddedState> {
