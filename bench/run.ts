@@ -22,7 +22,7 @@ async function startup(script: string, n: number): Promise<number> {
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await new Promise<void>((resolve, reject) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'startup', script)], { cwd: join(HERE, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+      const p = spawn(process.execPath, [...process.execArgv.filter((a) => a.startsWith('--v8-pool-size')), '--import', 'tsx', join(HERE, 'startup', script)], { cwd: join(HERE, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       p.stdout.on('data', (d) => {
         out += d;
