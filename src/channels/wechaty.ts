@@ -87,10 +87,18 @@ const FORWARD_MARK = /^\s*(?:【转发?】|\[转发?\]|转发[:：]|转[:：]|�
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** the mention pattern of each name the bot has had (a handful): built once, not per message */
+const mentionRes = new Map<string, RegExp>();
+function mentionRe(name: string): RegExp {
+  let re = mentionRes.get(name);
+  if (!re) mentionRes.set(name, (re = new RegExp(`@${escapeRe(name)}(?:[\\u2005\\u0020]|$)`, 'g')));
+  return re;
+}
+
 /** Removes `@name` (followed by WeChat's U+2005, a space or the end) for each of the bot's names. */
 export function stripMention(text: string, names: string[]): string {
   let out = text;
-  for (const n of names.filter(Boolean)) out = out.replace(new RegExp(`@${escapeRe(n)}(?:[\\u2005\\u0020]|$)`, 'g'), ' ');
+  for (const n of names.filter(Boolean)) out = out.replace(mentionRe(n), ' ');
   return out.replace(/\s{2,}/g, ' ').trim();
 }
 
