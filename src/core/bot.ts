@@ -618,7 +618,7 @@ export class Core {
     const vars = this.vars(t);
     if (st.choices === 'regions') return this.rules.notices.map((n) => ({ label: n.region.name, value: n.id }));
     if (st.choices === 'tiers') {
-      // what this person pays in each tier (在渝大学生 350/725), or the standard when the notice does not decide
+      // what this person pays in each tier (their own amounts where rules/ give them), or the standard when the notice does not decide
       return (notice?.tiers ?? []).map((x) => {
         const q = quote(this.rules, { ...this.situation(t, notice!), tier: x.id });
         const own = q.fee.status === 'decided' ? q.fee.amounts[0]?.amount : undefined;

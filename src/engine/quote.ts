@@ -25,7 +25,7 @@ export interface TierAmount {
   tier: number;
   tierName: string | null;
   amount: number;
-  /** how the amount is made up, e.g. 「个人缴费标准380元 − 定额资助320元」 */
+  /** how the amount is made up, e.g. 「个人缴费标准N元 − 定额资助M元」 (wording only; the numbers come from rules/) */
   parts: string;
   clause: string;
 }

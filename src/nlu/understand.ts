@@ -48,7 +48,7 @@ export interface UnderstandContext {
   /** what the dialogue already knows (a bound group, an earlier answer) */
   region?: string;
   today: IsoDate;
-  /** the slot the dialogue is asking for, if any: a bare "380" or "重庆" means more then */
+  /** the slot the dialogue is asking for, if any: a bare amount or a bare province name means more then */
   asking?: string | null;
 }
 
@@ -109,6 +109,8 @@ const PLACE_SUFFIX = /^(?:街道|县|市|区|镇|乡|省)/;
 const PLACE_LEAD = /^[是在的我们住从去到了家俺咱]+/;
 /** 考上了（重庆的）大学: a freshman */
 const FRESHMAN = /(?:考上|考进|考入|考取|录取)了?[^，,。；;！!？?\s]{0,6}?(?:大学|大专|高校|学院)/;
+/** an age beyond this is a typo or not an age */
+const MAX_AGE = 130;
 const AGE = /(\d{2,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)\s*多?\s*(周岁|岁)/g;
 const TIER = /(?<!哪)(?:第)?([一二两12])\s*档/g;
 const TIER_AMOUNT = /(\d{3,4})\s*元?\s*(?:的|那|这|那个|这个)?\s*(?:档|个档)/g;
@@ -150,6 +152,8 @@ export class Understander {
   private readonly provinceOf = new Map<string, string>();
   /** 在重庆读大学 / 重庆的大学: where a student studies (built once, from all place words) */
   private readonly studyRe: RegExp;
+  /** categories a stated age alone puts someone in (catalogue fromAge), oldest threshold first */
+  private readonly byAge: { id: string; fromAge: number }[];
 
   constructor(
     private readonly rules: RuleSet,
@@ -158,6 +162,9 @@ export class Understander {
   ) {
     const lx = flows.lexicon;
     const t = this.trie;
+    this.byAge = [...rules.identities.values()]
+      .flatMap((i) => (i.fromAge ? [{ id: i.id, fromAge: i.fromAge }] : []))
+      .sort((a, b) => b.fromAge - a.fromAge);
     this.words = words;
     for (const n of rules.notices) {
       const key = n.region.provinceNames[0]!;
@@ -331,10 +338,12 @@ export class Understander {
     // identities that were also negated ("不是低保，是特困") keep only the positive mention
     u.negated = u.negated.filter((id) => !u.identities.includes(id));
 
-    // age: 65岁 / 70多岁 → 60周岁以上
+    // age: 65岁 / 70多岁 → the category the catalogue gives that age (60周岁以上老年人)
     for (const m of text.matchAll(AGE)) {
       const age = cnNumber(m[1]!);
-      if (age !== null && age >= 60 && age < 130 && !u.identities.includes('elderly_60')) u.identities.push('elderly_60');
+      if (age === null || age >= MAX_AGE) continue;
+      const by = this.byAge.find((x) => age >= x.fromAge);
+      if (by && !u.identities.includes(by.id)) u.identities.push(by.id);
     }
     // 刚考上重庆的大学 / 今年考进了大学
     if (FRESHMAN.test(text) && !u.identities.includes('college_freshman') && !u.negated.includes('college_freshman')) u.identities.push('college_freshman');
@@ -345,7 +354,7 @@ export class Understander {
     const regionId = u.regionIds.length === 1 ? u.regionIds[0] : ctx.region;
     const notice = regionId ? this.rules.byId.get(regionId) : undefined;
 
-    // tier: 一档 / 2档 / 380那档 (and a bare 380 when the tier is asked)
+    // tier: 一档 / 2档 / 「<amount>那档」, matched against the tier amounts in rules/ (and a bare amount when the tier is asked)
     const tiers = new Set<number>();
     for (const m of text.matchAll(TIER)) tiers.add(m[1] === '一' || m[1] === '1' ? 1 : 2);
     if (notice) {

@@ -22,6 +22,7 @@ export interface IdentityInfo {
   id: string;
   name: string;
   aliases: string[];
+  fromAge?: number;
 }
 
 /** Everything the engine and the conversation read, parsed and indexed once. */

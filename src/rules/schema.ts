@@ -222,6 +222,8 @@ export const catalogueSchema = z
             id: z.string().regex(/^[a-z0-9_]+$/),
             name: z.string().min(1),
             aliases: z.array(z.string().min(1)).min(1),
+            /** a resident who states an age at or over this (「70多岁」) belongs to this category by age alone */
+            fromAge: z.number().int().positive().optional(),
           })
           .strict(),
       )
