@@ -3,12 +3,12 @@
  * Channels (console, WeChat, Telegram) only translate platform events to IncomingMessage and Reply back.
  */
 import { cnDate, type Clock } from '../engine/dates.ts';
-import { Sources } from '../engine/format.ts';
+import { Sources, UNDECIDED } from '../engine/format.ts';
 import { quote, type Quote, type Situation } from '../engine/quote.ts';
 import type { RuleSet } from '../rules/load.ts';
 import type { FactName, Notice } from '../rules/schema.ts';
 import { Understander, type Understanding } from '../nlu/understand.ts';
-import { loadChat, type ChatMessages } from '../nlu/extra.ts';
+import { loadChat, type ChatMessages, type ChatWords } from '../nlu/extra.ts';
 import {
   channelsAnswer,
   channelSteps,
@@ -56,9 +56,6 @@ export interface Outcome {
   text?: string;
 }
 
-/** the words the brief fixes for "the notice does not decide" */
-const UNDECIDED_MARK = '通知未明确';
-
 const FACT_SLOTS: readonly FactName[] = ['studyInProvince', 'insuredAtSchool'];
 const DATE_TOPICS: Topic[] = ['fee', 'deadline', 'cover'];
 const IDENTITY_TOPICS: Topic[] = ['fee', 'who', 'twice', 'tier'];
@@ -100,10 +97,12 @@ export class Core {
   readonly store: SessionStore;
   private readonly triggers: string[];
   private readonly chat: ChatMessages;
+  private readonly chatWords: ChatWords;
 
   constructor(private readonly opts: CoreOptions) {
     const chat = loadChat();
     this.chat = chat.messages;
+    this.chatWords = chat.words;
     this.understanderFor = opts.rules();
     this.understander = new Understander(this.understanderFor, opts.flows, chat.words);
     this.store = opts.store ?? new MemorySessionStore();
@@ -114,7 +113,7 @@ export class Core {
     const r = this.opts.rules();
     if (r !== this.understanderFor) {
       this.understanderFor = r;
-      this.understander = new Understander(r, this.opts.flows, loadChat().words);
+      this.understander = new Understander(r, this.opts.flows, this.chatWords);
     }
     return r;
   }
@@ -572,7 +571,7 @@ export class Core {
     const { s } = t;
     const notice = t.region!;
     t.out.push(...parts.lines);
-    t.ended = parts.lines.some((l) => l.includes(UNDECIDED_MARK)) ? 'undecided' : 'answered';
+    t.ended = endedAs(parts);
     t.endedTopics = s.flow === 'pay' ? ['pay'] : [...s.topics];
     const lastDay = notice.windows.reduce((d, w) => (w.cover.end > d ? w.cover.end : d), '');
     if (t.today > lastDay) {
@@ -598,7 +597,7 @@ export class Core {
     else if (!u.topics.length) parts = undecidedAnswer(this.quoteNow(t), o);
     else parts = composeAnswer(this.quoteNow(t), u.topics, { ...o, dateRead: false });
     t.out.push(...parts.lines, parts.source);
-    t.ended = parts.lines.some((l) => l.includes(UNDECIDED_MARK)) ? 'undecided' : 'answered';
+    t.ended = endedAs(parts);
     t.endedTopics = c || u.topics.includes('pay') ? ['pay'] : [...u.topics];
   }
 
@@ -651,6 +650,11 @@ export class Core {
       t.out.push(...tierNote(t.region));
     }
   }
+}
+
+/** an answer with any part the notice leaves open counts as 「通知未明确」 in the statistics */
+function endedAs(parts: AnswerParts): 'answered' | 'undecided' {
+  return parts.lines.some((l) => l.includes(UNDECIDED)) ? 'undecided' : 'answered';
 }
 
 function tierNote(n: Notice): string[] {
