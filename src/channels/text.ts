@@ -1,4 +1,3 @@
-import type { Reply } from '../core/types.ts';
 
 /**
  * Splits a long answer at line boundaries so that no piece is longer than `limit` characters.
@@ -21,7 +20,3 @@ export function splitMessage(text: string, limit: number): string[] {
   return out;
 }
 
-/** The reply as plain text (choices are already numbered in the text). */
-export function plainText(r: Reply): string {
-  return r.text;
-}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Writes a temp file beside the target, then renames it over: readers see the old or the new file, never half. */
@@ -18,14 +18,6 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (e instanceof SyntaxError) return undefined; // a torn file cannot happen with atomicWrite; treat as absent
     throw e;
-  }
-}
-
-export async function removeFile(file: string): Promise<void> {
-  try {
-    await unlink(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
 }
 
