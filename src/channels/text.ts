@@ -1,4 +1,3 @@
-
 /**
  * Splits a long answer at line boundaries so that no piece is longer than `limit` characters.
  * A single line longer than the limit is cut (never happens with our answers, but input can be odd).

@@ -46,11 +46,11 @@ function classify(digits: string): PiiKind | null {
 // a run of digits, optionally split by spaces or hyphens (138 1234 5678, 6222-0200-...), ending in X for IDs;
 // letters around it do not protect it (sfz3607...、ID:3607...)
 const RUN = /(?<!\d)\d(?:[\d Xx-]*\d)?[Xx]?(?!\d)/g;
-/** longer than any personal number: numbers glued together (an ID pasted twice, an ID and a phone...) */
-const GLUED = 19;
+const ID_LENGTH = 18;
 
+/** A run that may hold an ID among other digits: an ID if any 18 characters of it are one, else masked as a card. */
 function classifyGlued(chars: string): PiiKind {
-  for (let i = 0; i + 18 <= chars.length; i++) if (validId18(chars.slice(i, i + 18))) return 'id';
+  for (let i = 0; i + ID_LENGTH <= chars.length; i++) if (validId18(chars.slice(i, i + ID_LENGTH))) return 'id';
   return 'bank';
 }
 export const MASK = '[已隐藏]';
@@ -61,8 +61,8 @@ export function maskPii(text: string): { text: string; found: PiiKind[] } {
   const masked = text.normalize('NFKC').replace(RUN, (run) => {
     const digits = run.replace(/[ -]/g, '');
     if (digits.length < 11) return run;
-    // an X inside the run: an ID (ending in X) with more digits glued after it
-    const glued = digits.length > GLUED || /[Xx]./.test(digits);
+    // longer than an ID, or an X inside the run: an ID may sit anywhere in it (digits glued before or after)
+    const glued = digits.length > ID_LENGTH || /[Xx]./.test(digits);
     const kind = glued ? classifyGlued(digits) : classify(digits);
     if (!kind) return run;
     found.add(kind);
