@@ -93,7 +93,7 @@ export async function ourBot(opts: { files?: boolean } = {}) {
   // one clock instant for the whole run: the per-member flood limit would otherwise silence the mix
   const app = await createApp(readConfig({ FLOOD_MAX_PER_MINUTE: '1000000', LOG_LEVEL: 'silent' }), { clock, state });
   const bot = createTelegramBot({ token: TOKEN, botInfo: BOT_INFO, core: app.handler, now: clock.now });
-  return { bot, api: offline(bot), close: () => app.close() };
+  return { bot, app, api: offline(bot), close: () => app.close() };
 }
 
 export function echoBot() {
