@@ -1,7 +1,10 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { loadRules, DEFAULT_RULES_DIR, type RuleSet } from './rules/load.ts';
+import { join } from 'node:path';
+import type { RuleSet } from './rules/load.ts';
+import { RULES_DIR } from './paths.ts';
+import { loadAll } from './compiled.ts';
 import { findRegion } from './rules/lookup.ts';
-import { loadFlows, type Flows } from './core/flows.ts';
+import type { Flows } from './core/flows.ts';
 import { Core } from './core/bot.ts';
 import { Guard } from './core/guard.ts';
 import { systemClock, type Clock } from './engine/dates.ts';
@@ -10,7 +13,7 @@ import type { Logger } from './log.ts';
 import type { StateStore } from './state/types.ts';
 import { EmbeddedState } from './state/embedded.ts';
 import type { MessageHandler } from './core/types.ts';
-import { CadreTools, loadCadreFlow } from './cadre/tools.ts';
+import { CadreTools } from './cadre/tools.ts';
 import { startReminders } from './cadre/reminders.ts';
 
 export interface App {
@@ -28,7 +31,7 @@ export interface App {
   config: Config;
   state: StateStore;
   /** reloads rules/; an invalid file is rejected, logged, and the last good rules keep serving */
-  reloadRules(): boolean;
+  reloadRules(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -53,9 +56,15 @@ export async function openState(config: Config, clock: Clock): Promise<StateStor
 
 /** Everything that is read once at start-up: rules, flows, clock, stores; then the core and its guards. */
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
-  const dir = config.RULES_DIR ?? DEFAULT_RULES_DIR;
-  let rules = loadRules(dir);
-  const flows = loadFlows();
+  const dir = config.RULES_DIR ?? RULES_DIR;
+  const loaded = await loadAll({
+    rulesDir: dir,
+    // a build keeps the checked rules and flows here, so the next start need not parse and check the YAML
+    cacheDir: config.DATA_DIR ? join(config.DATA_DIR, 'cache') : undefined,
+    onCache: (e) => opts.log?.debug(e, 'rules and flows cache'),
+  });
+  let rules = loaded.rules;
+  const { flows, chat, cadreFlow } = loaded;
   const clock = opts.clock ?? systemClock(config.BOT_TODAY);
   const log = opts.log;
   let fixedRegion: string | undefined;
@@ -66,10 +75,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     fixedRegion = r.id;
   }
   const state = opts.state ?? (await openState(config, clock));
-  const cadreFlow = loadCadreFlow();
   const core = new Core({
     rules: () => rules,
     flows,
+    chat,
     clock,
     store: state.sessions,
     triggers: config.TRIGGER_WORDS,
@@ -97,8 +106,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     log,
   });
 
-  const reloadRules = () => {
+  const reloadRules = async () => {
     try {
+      const { loadRules } = await import('./check.ts');
       const next = loadRules(dir);
       rules = next;
       log?.info({ notices: next.notices.map((n) => n.id) }, 'rules reloaded');
@@ -110,11 +120,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   };
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const onHup = () => reloadRules();
+  const onHup = () => void reloadRules();
   if (opts.watchRules) {
     watcher = watch(dir, () => {
       clearTimeout(timer);
-      timer = setTimeout(reloadRules, 200); // editors write in several steps
+      timer = setTimeout(() => void reloadRules(), 200); // editors write in several steps
     });
     process.on('SIGHUP', onHup);
   }

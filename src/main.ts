@@ -26,6 +26,7 @@ async function telegram(config: Config, app: App, log: Logger): Promise<Channel>
   const { createTelegramBot, startTelegram } = await import('./channels/telegram.ts');
   const bot = createTelegramBot({
     token: config.TELEGRAM_BOT_TOKEN!,
+    apiRoot: config.TELEGRAM_API_ROOT,
     core: app.handler,
     adminIds: config.ADMIN_IDS,
     log: log.child({ channel: 'telegram' }),

@@ -45,10 +45,10 @@ describe('rules reload while running', () => {
     const file = join(dir, 'fangtai-2024.yaml');
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.replace('amount: 320', 'amount: 330'));
-    expect(app.reloadRules()).toBe(true);
+    expect(await app.reloadRules()).toBe(true);
     expect(await ask('方太乡低保户交多少钱')).toContain('50元');
     writeFileSync(file, good.replace('amount: 320', 'amount: -5'));
-    expect(app.reloadRules()).toBe(false);
+    expect(await app.reloadRules()).toBe(false);
     expect(await ask('方太乡低保户交多少钱')).toContain('50元');
     await app.close();
   });

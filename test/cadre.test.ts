@@ -2,14 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CadreTools, loadCadreFlow } from '../src/cadre/tools.ts';
+import { CadreTools } from '../src/cadre/tools.ts';
+import { loadCadreFlow } from '../src/cadre/flow.ts';
 import { deadlinesOf, runReminders } from '../src/cadre/reminders.ts';
 import { Core } from '../src/core/bot.ts';
 import { EmbeddedState } from '../src/state/embedded.ts';
 import type { IncomingMessage } from '../src/core/types.ts';
 import type { Clock } from '../src/engine/dates.ts';
 import { addDays } from '../src/engine/dates.ts';
-import { flows, rules } from './support/core.ts';
+import { chat, flows, rules } from './support/core.ts';
 
 const cadreFlow = loadCadreFlow();
 
@@ -31,6 +32,7 @@ async function setup(dir?: string, clock = movingClock('2023-11-01')) {
   const core = new Core({
     rules: () => rules,
     flows,
+    chat,
     clock,
     store: state.sessions,
     chatRegion: async (chatId) => (await state.getSettings(chatId))?.region,

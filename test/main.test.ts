@@ -1,20 +1,32 @@
 /**
  * `npm start` as a process: the console chat when no platform is set, the WeChat channel (wechaty-puppet-mock
  * named by WECHATY_PUPPET, as an operator would name wechat4u or padlocal) started and stopped cleanly on
- * SIGTERM, and a wrong setting refused at start-up with the setting's name.
+ * SIGTERM, the Telegram channel long-polling a local Bot API (TELEGRAM_API_ROOT), and a wrong setting refused at
+ * start-up with the setting's name. The console and Telegram cases run both from source and from the build that
+ * `npm start` runs (dist/, made by scripts/build.mjs).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../scripts/build.mjs';
+import { privateText, startBotApi } from './support/bot-api-server.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
-function start(env: Record<string, string>, stdin?: string) {
+/** how the bot is started: from the TypeScript sources through tsx, or the build in dist/ */
+type How = 'source' | 'build';
+const COMMAND: Record<How, string[]> = { source: ['--import', 'tsx', 'src/main.ts'], build: ['dist/main.js'] };
+
+beforeAll(async () => {
+  await build();
+}, 120_000);
+
+function start(env: Record<string, string>, stdin?: string, how: How = 'source') {
   const data = mkdtempSync(join(tmpdir(), 'main-'));
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TELEGRAM_|WECHATY_|REDIS_URL|BOT_)/.test(k)));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const proc = spawn(process.execPath, COMMAND[how], {
     cwd: ROOT,
     env: { ...clean, DATA_DIR: data, WECHATY_NAME: join(data, 'wx'), ...env },
   });
@@ -35,8 +47,8 @@ function start(env: Record<string, string>, stdin?: string) {
 }
 
 describe('npm start', () => {
-  it('without platform settings: the console chat answers what is typed', async () => {
-    const p = start({ BOT_TODAY: '2023-11-01' }, '方太乡低保户2023年11月5日交多少钱\n');
+  it.each(['source', 'build'] as const)('without platform settings: the console chat answers what is typed (%s)', async (how) => {
+    const p = start({ BOT_TODAY: '2023-11-01' }, '方太乡低保户2023年11月5日交多少钱\n', how);
     expect(await p.exited).toBe(0);
     expect(p.out()).toContain('60元');
     expect(p.out()).toContain('依据：方太乡2024年度参保缴费通知');
@@ -51,6 +63,25 @@ describe('npm start', () => {
     p.proc.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.err()).toContain('"msg":"stopping"');
+  }, 60_000);
+
+  it.each(['source', 'build'] as const)('with a Telegram token: long polling through TELEGRAM_API_ROOT answers a resident, SIGTERM stops it (%s)', async (how) => {
+    const api = await startBotApi();
+    try {
+      const p = start({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, BOT_TODAY: '2023-11-01', LOG_LEVEL: 'info' }, undefined, how);
+      await p.waitFor(/"msg":"bot started"/);
+      const answer = api.nextSent();
+      api.push(privateText(777, '方太乡低保户2023年11月5日交多少钱'));
+      const m = await answer;
+      expect(m.chat_id).toBe(777);
+      expect(m.text).toContain('60元');
+      expect(m.text).toContain('依据：方太乡2024年度参保缴费通知');
+      p.proc.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      expect(p.err()).toContain('"msg":"telegram stopped"');
+    } finally {
+      await api.close();
+    }
   }, 60_000);
 
   it('a wrong setting stops start-up with a message naming it', async () => {

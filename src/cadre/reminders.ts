@@ -3,9 +3,9 @@
  * of the notice, at a set time (Asia/Shanghai), a short post in every bound group that asked for them.
  * Each reminder is posted once, also across restarts and instances (StateStore.once).
  */
-import { addDays, cnDate, shanghai, type Clock, type IsoDate } from '../engine/dates.ts';
+import { addDays, cnDate, shanghaiTime, type Clock, type IsoDate } from '../engine/dates.ts';
 import { Sources } from '../engine/format.ts';
-import { fill } from '../core/flows.ts';
+import { fill } from '../core/template.ts';
 import type { RuleSet } from '../rules/load.ts';
 import type { Notice, PaymentWindow } from '../rules/schema.ts';
 import type { StateStore } from '../state/types.ts';
@@ -83,8 +83,7 @@ export interface ReminderOptions {
 
 /** One pass: posts what is due now and not yet posted. Returns what it posted. */
 export async function runReminders(o: ReminderOptions): Promise<{ chatId: string; text: string }[]> {
-  const now = shanghai(o.clock.now());
-  if (now.format('HH:mm') < o.time) return [];
+  if (shanghaiTime(o.clock.now()) < o.time) return [];
   const today = o.clock.today();
   const rules = o.rules();
   const posted: { chatId: string; text: string }[] = [];

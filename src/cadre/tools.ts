@@ -3,11 +3,8 @@
  * statistics, the village task count (方太乡 三), asking on a resident's behalf.
  * Only group owners/admins, ADMIN_IDS and the console user may use them; everyone else is told politely.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { z } from 'zod';
-import { DEFAULT_FLOWS_DIR, fill } from '../core/flows.ts';
+import { fill } from '../core/template.ts';
+import type { CadreFlow } from './flow.ts';
 import { Sources } from '../engine/format.ts';
 import type { Clock } from '../engine/dates.ts';
 import type { RuleSet } from '../rules/load.ts';
@@ -15,22 +12,11 @@ import { findRegion } from '../rules/lookup.ts';
 import type { Notice } from '../rules/schema.ts';
 import type { StateStore } from '../state/types.ts';
 import type { IncomingMessage, MessageHandler, Reply } from '../core/types.ts';
-import { turnInfo } from '../core/turn-info.ts';
+import { sameTurn, turnInfoOf } from '../core/turn-info.ts';
 
-const COMMANDS = ['bind', 'unbind', 'settings', 'remindOn', 'remindOff', 'stats', 'task', 'askFor', 'help'] as const;
-type Command = (typeof COMMANDS)[number];
-
-const cadreSchema = z
-  .object({
-    commands: z.record(z.enum(COMMANDS), z.object({ words: z.array(z.string()).min(1), slash: z.array(z.string()).min(1), help: z.string() }).strict()),
-    messages: z.record(z.string(), z.string()),
-  })
-  .strict();
-export type CadreFlow = z.infer<typeof cadreSchema>;
-
-export function loadCadreFlow(dir = DEFAULT_FLOWS_DIR): CadreFlow {
-  return cadreSchema.parse(parse(readFileSync(join(dir, 'cadre.yaml'), 'utf8')));
-}
+export const COMMANDS = ['bind', 'unbind', 'settings', 'remindOn', 'remindOff', 'stats', 'task', 'askFor', 'help'] as const;
+export type Command = (typeof COMMANDS)[number];
+export type { CadreFlow };
 
 export interface CadreOptions {
   rules: () => RuleSet;
@@ -83,14 +69,14 @@ export class CadreTools implements MessageHandler {
   async handle(msg: IncomingMessage): Promise<Reply[]> {
     const p = this.parse(msg.text);
     if (!p) return this.inner.handle(msg);
-    const info = turnInfo.getStore();
+    const info = turnInfoOf(msg);
     if (info) info.command = p.cmd;
     const replyTo = msg.chatType === 'group' ? { userId: msg.userId, name: msg.userName } : undefined;
     if (!(await this.isAdmin(msg))) return [{ text: this.m('notAdmin'), replyTo }];
     if (p.cmd === 'askFor') {
       if (!p.arg) return [{ text: this.help('askFor'), replyTo }];
       // a dialogue of its own, about the other person, forgotten after the answer
-      return this.inner.handle({ ...msg, text: p.arg, forwarded: true, onBehalf: true });
+      return this.inner.handle(sameTurn(msg, { ...msg, text: p.arg, forwarded: true, onBehalf: true }));
     }
     const text = await this.run(p, msg);
     return [{ text, replyTo }];

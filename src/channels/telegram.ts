@@ -42,6 +42,8 @@ export interface TelegramBotOptions {
   log?: TelegramLog;
   /** ms since epoch, for taps on buttons (callback queries carry no date); default Date.now */
   now?: () => number;
+  /** a self-hosted Bot API server or a relay instead of https://api.telegram.org (TELEGRAM_API_ROOT) */
+  apiRoot?: string;
 }
 
 /** Shown (as a small pop-up) to a member who taps the buttons under someone else's question. */
@@ -159,7 +161,10 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   const { core, log } = options;
   const now = options.now ?? Date.now;
   const admins = new Set((options.adminIds ?? []).map((id) => (String(id).startsWith('tg:') ? String(id) : `tg:${id}`)));
-  const bot = new Bot(options.token, options.botInfo ? { botInfo: options.botInfo } : {});
+  const bot = new Bot(options.token, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    ...(options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {}),
+  });
   const order = new ChatOrder();
   const places = new WeakMap<object, { turn: Promise<void>; done: () => void }>();
   /** chat|member → message id of the member's latest keyboard (0: none); taps on older keyboards are stale */

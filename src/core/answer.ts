@@ -1,5 +1,5 @@
 /** Short answers for a phone in a group chat: the facts asked for, what to do next, one source line. */
-import { fill } from './flows.ts';
+import { fill } from './template.ts';
 import {
   askWhom,
   contactLine,
@@ -36,6 +36,20 @@ export interface AnswerOptions {
   assumedOrdinary?: boolean;
 }
 
+/** （…） in an identity's name: left out where the name is only a label */
+const PARENTHESES = /（.*?）/g;
+
+/** the notes of the windows that have a waiting period, per notice (rules data, so built once) */
+const coverNotesOf = new WeakMap<Notice, Set<string | undefined>>();
+function coverNotes(notice: Notice): Set<string | undefined> {
+  let notes = coverNotesOf.get(notice);
+  if (!notes) {
+    notes = new Set(notice.windows.map((w) => (w.cover.kind === 'wait' ? w.cover.note : undefined)).filter(Boolean));
+    coverNotesOf.set(notice, notes);
+  }
+  return notes;
+}
+
 function numbered(sections: string[][]): string[] {
   const out: string[] = [];
   let n = 1;
@@ -53,7 +67,7 @@ function regionHeader(q: Quote): string {
 }
 
 export function header(q: Quote, notice?: Notice): string {
-  const who = q.identities.length ? q.identities.map((i) => i.name.replace(/（.*?）/g, '')).join('、') : '普通居民';
+  const who = q.identities.length ? q.identities.map((i) => i.name.replace(PARENTHESES, '')).join('、') : '普通居民';
   const tier = notice && notice.tiers.length > 1 ? notice.tiers.find((t) => t.id === q.situation.tier)?.name : undefined;
   return `${regionHeader(q)}${who}${tier ? `·${tier}` : ''}`;
 }
@@ -72,7 +86,7 @@ function decisionLines(q: Quote, src: Sources): string[] {
   const d = q.decision;
   if (!d?.winner) return [];
   src.add(d.clause);
-  return [`多种身份按就高原则，按“${d.winner.name.replace(/（.*?）/g, '')}”计算`];
+  return [`多种身份按就高原则，按“${d.winner.name.replace(PARENTHESES, '')}”计算`];
 }
 
 function newbornLines(q: Quote, o: AnswerOptions, src: Sources): string[] {
@@ -106,7 +120,7 @@ function noticeUndecided(q: Quote, topics: Topic[], o: AnswerOptions, src: Sourc
 function notesAndWarnings(q: Quote, o: AnswerOptions, src: Sources, opts: { warnings: boolean; cover: boolean; tierChoice: boolean }): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  const coverNotes = new Set(o.notice.windows.map((w) => (w.cover.kind === 'wait' ? w.cover.note : undefined)).filter(Boolean));
+  const waitNotes = coverNotes(o.notice);
   if (opts.warnings) {
     for (const w of q.warnings) {
       if (seen.has(w.text)) continue;
@@ -118,7 +132,7 @@ function notesAndWarnings(q: Quote, o: AnswerOptions, src: Sources, opts: { warn
   for (const n of q.notes) {
     if (seen.has(n.text)) continue;
     if (n.text === o.notice.tierChoice?.text && !opts.tierChoice) continue;
-    if (coverNotes.has(n.text) && !opts.cover) continue;
+    if (waitNotes.has(n.text) && !opts.cover) continue;
     seen.add(n.text);
     src.add(n.clause);
     out.push(`· ${n.text}`);

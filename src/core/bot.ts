@@ -7,8 +7,8 @@ import { Sources, UNDECIDED } from '../engine/format.ts';
 import { quote, type Quote, type Situation } from '../engine/quote.ts';
 import type { RuleSet } from '../rules/load.ts';
 import type { FactName, Notice } from '../rules/schema.ts';
-import { Understander, type Understanding } from '../nlu/understand.ts';
-import { loadChat, type ChatMessages, type ChatWords } from '../nlu/extra.ts';
+import { dateParserReady, Understander, type Understanding } from '../nlu/understand.ts';
+import type { Chat, ChatMessages, ChatWords } from '../nlu/extra.ts';
 import {
   channelsAnswer,
   channelSteps,
@@ -21,15 +21,18 @@ import {
   type AnswerOptions,
   type AnswerParts,
 } from './answer.ts';
-import { fill, type Choice, type Flows, type Slot, type Step, type Topic } from './flows.ts';
+import type { Choice, Flow, Flows, Slot, Step, Topic } from './flows.ts';
+import { fill } from './template.ts';
 import { MemorySessionStore, sessionKey, type SessionStore } from './store.ts';
-import { turnInfo } from './turn-info.ts';
+import { turnInfoOf } from './turn-info.ts';
 import { newSession, type IncomingMessage, type Reply, type ReplyChoice, type Session, type Snapshot } from './types.ts';
 
 export interface CoreOptions {
   /** a getter, so reloaded rules take effect on the next message */
   rules: () => RuleSet;
   flows: Flows;
+  /** flows/chat.yaml (loadChat) */
+  chat: Chat;
   clock: Clock;
   store?: SessionStore;
   /** the region a cadre bound this chat to (or the console's --region) */
@@ -66,6 +69,97 @@ const MISSING_ORDER: Quote['missing'][number][] = ['studyInProvince', 'insuredAt
 const BACK_ORDER: Slot[] = ['region', 'identities', 'studyInProvince', 'insuredAtSchool', 'bornOn', 'tier', 'paidOn'];
 const NON_TEXT_HINT_MS = 10 * 60_000;
 const BEHALF_KEY = '|behalf';
+/** what may follow a trigger word (医保：…) */
+const AFTER_TRIGGER = /^[\s,，:：]+/;
+/** a bare choice number (or several) is not a question */
+const ONLY_NUMBERS = /^[\s\d,，、.。]*$/;
+const NO_OPTION = '没有这个选项。';
+/** （…） in an identity's name, left out where the name is only a label */
+const PARENTHESES = /（.*?）/g;
+
+/** One step's wording for one region: {province} / {office} filled in, fixed choices with their labels filled. */
+interface StepText {
+  ask: string;
+  other?: string;
+  choices?: Choice[];
+}
+
+/** What the dialogue shows about one notice that depends on nothing else. */
+interface NoticeTables {
+  /** whom to ask when the bot cannot place a message from this region */
+  contacts: string[];
+  channelChoices: Choice[];
+  /** the last day of cover this notice gives: after it, answers say the policy is old */
+  lastDay: string;
+  /** the notice's words on choosing a tier, and their source line */
+  tierNote: string[];
+  steps: Map<Step, StepText>;
+}
+
+/**
+ * Everything the dialogue shows that depends only on the rules and the flows (choice lists, the regions' names,
+ * contacts, step wordings for each region), built once per rule set (where the Understander is rebuilt), so the
+ * per-message path fills no template and rebuilds no list that is the same for every message.
+ */
+class RuleTables {
+  readonly regionChoices: Choice[];
+  /** every region's short name, 、-joined */
+  readonly regionShorts: string;
+  /** whom to ask, for every region */
+  readonly contacts: string[];
+  /** each notice's, built the first time it is needed */
+  private readonly byNotice = new Map<Notice, NoticeTables>();
+  /** step wordings when no region is known yet (the placeholders filled with nothing) */
+  private readonly noRegion: Map<Step, StepText>;
+
+  constructor(
+    rules: RuleSet,
+    private readonly steps: Step[],
+  ) {
+    this.regionChoices = rules.notices.map((n) => ({ label: n.region.name, value: n.id }));
+    this.regionShorts = rules.notices.map((n) => n.region.short).join('、');
+    this.contacts = notUnderstoodContacts(rules.notices);
+    this.noRegion = stepTexts(steps, { province: '', office: '' });
+  }
+
+  notice(n: Notice): NoticeTables {
+    let x = this.byNotice.get(n);
+    if (!x) {
+      x = {
+        contacts: notUnderstoodContacts([n]),
+        channelChoices: n.channels.map((c) => ({ label: c.name, value: c.id })),
+        lastDay: n.windows.reduce((d, w) => (w.cover.end > d ? w.cover.end : d), ''),
+        tierNote: tierNote(n),
+        steps: stepTexts(this.steps, { province: n.region.province, office: n.region.office }),
+      };
+      this.byNotice.set(n, x);
+    }
+    return x;
+  }
+
+  step(st: Step, n: Notice | undefined): StepText {
+    return (n ? this.notice(n).steps : this.noRegion).get(st)!;
+  }
+}
+
+function stepTexts(steps: Step[], vars: Record<string, string>): Map<Step, StepText> {
+  const out = new Map<Step, StepText>();
+  for (const st of steps) {
+    out.set(st, {
+      ask: fill(st.ask, vars),
+      other: st.other === undefined ? undefined : fill(st.other, vars),
+      choices: Array.isArray(st.choices) ? st.choices.map((c) => ({ ...c, label: fill(c.label, vars) })) : undefined,
+    });
+  }
+  return out;
+}
+
+/** each slot's step in a flow: the flow's own, else the enquiry's, else the payment's */
+function stepsBySlot(flow: Flow, flows: Flows): Map<Slot, Step> {
+  const out = new Map<Slot, Step>();
+  for (const st of [...flow.steps, ...flows.enquiry.steps, ...flows.pay.steps]) if (!out.has(st.slot)) out.set(st.slot, st);
+  return out;
+}
 
 interface Turn {
   s: Session;
@@ -94,19 +188,32 @@ interface Turn {
 export class Core {
   private understander: Understander;
   private understanderFor: RuleSet;
+  /** built with the Understander, for the same rule set */
+  private tables: RuleTables;
   readonly store: SessionStore;
   private readonly triggers: string[];
   private readonly chat: ChatMessages;
   private readonly chatWords: ChatWords;
+  private readonly steps: { enquiry: Map<Slot, Step>; pay: Map<Slot, Step> };
+  /** the numbered follow-ups after an answer: 回复1…，2…, and their buttons */
+  private readonly followUps: Choice[];
+  private readonly followUpLine: string;
+  private readonly followUpChoices: ReplyChoice[];
 
   constructor(private readonly opts: CoreOptions) {
-    const chat = loadChat();
+    const chat = opts.chat;
     this.chat = chat.messages;
     this.chatWords = chat.words;
     this.understanderFor = opts.rules();
     this.understander = new Understander(this.understanderFor, opts.flows, chat.words);
+    const f = opts.flows;
+    this.steps = { enquiry: stepsBySlot(f.enquiry, f), pay: stepsBySlot(f.pay, f) };
+    this.tables = new RuleTables(this.understanderFor, [...f.enquiry.steps, ...f.pay.steps]);
     this.store = opts.store ?? new MemorySessionStore();
     this.triggers = opts.triggers ?? ['医保'];
+    this.followUps = f.enquiry.answer?.followUps ?? [];
+    this.followUpLine = `回复${this.followUps.map((c, i) => `${i + 1}${c.label}`).join('，')}`;
+    this.followUpChoices = this.followUps.map((c, i) => ({ label: c.label, value: String(i + 1) }));
   }
 
   private get rules(): RuleSet {
@@ -114,6 +221,7 @@ export class Core {
     if (r !== this.understanderFor) {
       this.understanderFor = r;
       this.understander = new Understander(r, this.opts.flows, this.chatWords);
+      this.tables = new RuleTables(r, [...this.opts.flows.enquiry.steps, ...this.opts.flows.pay.steps]);
     }
     return r;
   }
@@ -125,9 +233,9 @@ export class Core {
   /** Is this group message for the bot? (@, reply to the bot, trigger word, or a dialogue in progress) */
   private addressed(msg: IncomingMessage, s: Session | undefined): { yes: boolean; text: string } {
     const text = msg.text.trim();
-    const trigger = this.triggers.find((t) => text.startsWith(t));
     if (msg.chatType === 'private' || msg.mentioned) return { yes: true, text };
-    if (trigger) return { yes: true, text: text.slice(trigger.length).replace(/^[\s,，:：]+/, '') || text };
+    const trigger = this.triggers.find((t) => text.startsWith(t));
+    if (trigger) return { yes: true, text: text.slice(trigger.length).replace(AFTER_TRIGGER, '') || text };
     const active = !!s && (s.asking !== null || (s.answered && msg.time - s.updatedAt < (this.opts.followUpMs ?? 5 * 60_000)));
     return { yes: active, text };
   }
@@ -149,6 +257,7 @@ export class Core {
       return [{ text: this.m.nonText, replyTo }];
     }
     const bound = (await this.opts.chatRegion?.(msg.chatId)) ?? undefined;
+    // the rules in force (reloaded rules rebuild the understander and the tables this turn uses)
     const rules = this.rules;
     const turn: Turn = {
       s,
@@ -165,15 +274,17 @@ export class Core {
     if (s.situation.region && !rules.byId.has(s.situation.region)) s.situation.region = undefined; // rules reloaded without it
     turn.region = s.situation.region ? rules.byId.get(s.situation.region) : undefined;
     const fresh = s.asking === null;
+    // chrono-node is loaded by the first message with a date only it reads
+    if (!dateParserReady()) await this.understander.prepare(text, turn.today);
     this.step(turn, text);
     // the words that opened this question (a bare choice number is not a question), for the statistics
-    if (fresh && !turn.command && !/^[\s\d,，、.。]*$/.test(text)) s.question = text.slice(0, 100);
+    if (fresh && !turn.command && !ONLY_NUMBERS.test(text)) s.question = text.slice(0, 100);
     s.updatedAt = msg.time;
     if (s.onBehalf && s.asking === null) {
       await this.store.delete(key); // nothing about the other person is kept after the answer
     } else await this.store.set(key, s);
     const reply: Reply = { text: turn.out.join('\n'), choices: turn.choices, replyTo };
-    const info = turnInfo.getStore();
+    const info = turnInfoOf(msg);
     if (info) {
       info.topics = turn.endedTopics ?? s.topics;
       info.outcome = turn.ended ?? (s.asking ? 'asking' : undefined);
@@ -215,7 +326,7 @@ export class Core {
         t.out.push(this.m.askRegionAgain);
         return this.ask(t, 'region', true);
       }
-      t.out.push(this.m.notUnderstood, ...notUnderstoodContacts(t.region ? [t.region] : this.rules.notices));
+      t.out.push(this.m.notUnderstood, ...(t.region ? this.tables.notice(t.region).contacts : this.tables.contacts));
       t.ended = 'failed';
       if (s.asking) return this.ask(t, s.asking);
       return;
@@ -229,14 +340,15 @@ export class Core {
       s.topics = [];
     }
     const asking = s.asking;
-    const before = this.snapshot(s);
+    // only an answer to a question asked can be taken back (上一步)
+    const before = asking ? this.snapshot(s) : undefined;
     const filled = this.absorb(t, u);
     if (filled === 'uncovered') return;
     if (u.correction && filled.has('identities') && asking !== 'identities') {
-      const names = (s.situation.identities ?? []).map((id) => this.rules.identities.get(id)?.name.replace(/（.*?）/g, '') ?? id);
+      const names = (s.situation.identities ?? []).map((id) => this.rules.identities.get(id)?.name.replace(PARENTHESES, '') ?? id);
       t.out.push(fill(this.chat.corrected, { who: names.join('、') || '普通居民' }));
     }
-    if (asking && filled.size) this.pushBack(s, before);
+    if (before && filled.size) this.pushBack(s, before);
     const side = u.topics.length > 0 || u.channelIds.length > 0 || u.undecidedTopics.length > 0;
     if (asking && asking !== 'region' && filled.size === 0 && side && t.region) {
       // a side question in the middle: answer it, then go back to where we were
@@ -272,7 +384,9 @@ export class Core {
   private snapshot(s: Session): Snapshot {
     // KnownSituation is flat but for two small containers: copy those, share the strings
     const k = s.situation;
-    return { situation: { ...k, facts: { ...k.facts }, ...(k.identities ? { identities: [...k.identities] } : {}) }, asking: s.asking, flow: s.flow };
+    const situation = { ...k, facts: { ...k.facts } };
+    if (k.identities) situation.identities = [...k.identities];
+    return { situation, asking: s.asking, flow: s.flow };
   }
 
   private pushBack(s: Session, snap: Snapshot) {
@@ -372,10 +486,10 @@ export class Core {
     const { s } = t;
     if (s.asking) {
       const slot = s.asking;
-      const choices = this.choicesFor(t, slot);
+      const choices = this.choicesFor(t, slot, false);
       const picked = (slot === 'identities' ? nums : nums.slice(0, 1)).map((n) => choices[n - 1]);
       if (!choices.length || picked.some((p) => !p)) {
-        t.out.push(`没有这个选项。`);
+        t.out.push(NO_OPTION);
         return this.ask(t, slot);
       }
       const before = this.snapshot(s);
@@ -389,8 +503,7 @@ export class Core {
       return this.advance(t, []);
     }
     if (s.answered && t.region) {
-      const follow = this.followUps();
-      const f = follow[nums[0]! - 1];
+      const f = this.followUps[nums[0]! - 1];
       if (f?.value === 'pay') {
         this.pushBack(s, this.snapshot(s));
         s.flow = 'pay';
@@ -398,8 +511,8 @@ export class Core {
       }
       if (f?.value === 'register') return this.finishWith(t, registerAnswer(this.quoteNow(t), this.answerOptions(t)));
       if (f?.value === 'restart') return this.command(t, 'restart');
-      t.out.push('没有这个选项。', this.followUpLine());
-      t.choices = this.followUpChoices();
+      t.out.push(NO_OPTION, this.followUpLine);
+      t.choices = this.followUpChoices;
       return;
     }
     t.out.push(this.chat.noDialogue);
@@ -430,7 +543,7 @@ export class Core {
     } else if (u.regionIds.length > 1) {
       sit.region = undefined;
     } else if (!sit.region && u.unknownPlace) {
-      t.out.push(fill(this.m.uncoveredRegion, { place: u.unknownPlace, regions: rules.notices.map((n) => n.region.short).join('、') }));
+      t.out.push(fill(this.m.uncoveredRegion, { place: u.unknownPlace, regions: this.tables.regionShorts }));
       t.ended = 'failed';
       return 'uncovered';
     } else if (!sit.region && u.broad.length) {
@@ -547,24 +660,9 @@ export class Core {
   /** a forwarded question that leaves a yes/no fact open: both answers, side by side */
   private answerVariants(t: Turn, fact: FactName) {
     const choices = this.choicesFor(t, fact as Slot);
-    const st = this.step_(t, fact as Slot);
-    const ask = fill(st.ask, this.vars(t));
+    const ask = this.tables.step(this.step_(t, fact as Slot), t.region).ask;
     const variants = choices.map((c) => ({ label: c.label, q: this.quoteNow(t, { [fact]: c.value as boolean }) }));
     this.finishWith(t, composeVariants(ask, variants, t.s.topics, this.answerOptions(t)));
-  }
-
-  private followUps() {
-    return this.opts.flows.enquiry.answer?.followUps ?? [];
-  }
-
-  private followUpLine(): string {
-    return `回复${this.followUps()
-      .map((f, i) => `${i + 1}${f.label}`)
-      .join('，')}`;
-  }
-
-  private followUpChoices(): ReplyChoice[] {
-    return this.followUps().map((f, i) => ({ label: f.label, value: String(i + 1) }));
   }
 
   private finishWith(t: Turn, parts: AnswerParts) {
@@ -573,13 +671,12 @@ export class Core {
     t.out.push(...parts.lines);
     t.ended = endedAs(parts);
     t.endedTopics = s.flow === 'pay' ? ['pay'] : [...s.topics];
-    const lastDay = notice.windows.reduce((d, w) => (w.cover.end > d ? w.cover.end : d), '');
-    if (t.today > lastDay) {
+    if (t.today > this.tables.notice(notice).lastDay) {
       t.out.push(fill(this.m.policyOld, { year: String(notice.policyYear), today: cnDate(t.today) }));
     }
-    t.out.push(this.followUpLine());
+    t.out.push(this.followUpLine);
     t.out.push(parts.source);
-    t.choices = this.followUpChoices();
+    t.choices = this.followUpChoices;
     s.asking = null;
     s.answered = true;
     s.flow = null;
@@ -602,21 +699,17 @@ export class Core {
   }
 
   private step_(t: Turn, slot: Slot): Step {
-    const flow = t.s.flow === 'pay' ? this.opts.flows.pay : this.opts.flows.enquiry;
-    return flow.steps.find((x) => x.slot === slot) ?? this.opts.flows.enquiry.steps.find((x) => x.slot === slot) ?? this.opts.flows.pay.steps.find((x) => x.slot === slot)!;
+    return (t.s.flow === 'pay' ? this.steps.pay : this.steps.enquiry).get(slot)!;
   }
 
-  private vars(t: Turn) {
-    const r = t.region?.region;
-    return { province: r?.province ?? '', office: r?.office ?? '' };
-  }
-
-  private choicesFor(t: Turn, slot: Slot): Choice[] {
+  /** the choices of a step; `labels` false when only their values are wanted (the tier labels cost a quote each) */
+  private choicesFor(t: Turn, slot: Slot, labels = true): Choice[] {
     const st = this.step_(t, slot);
     const notice = t.region;
-    const vars = this.vars(t);
-    if (st.choices === 'regions') return this.rules.notices.map((n) => ({ label: n.region.name, value: n.id }));
+    const tables = this.tables;
+    if (st.choices === 'regions') return tables.regionChoices;
     if (st.choices === 'tiers') {
+      if (!labels) return (notice?.tiers ?? []).map((x) => ({ label: '', value: String(x.id) }));
       // what this person pays in each tier (their own amounts where rules/ give them), or the standard when the notice does not decide
       return (notice?.tiers ?? []).map((x) => {
         const q = quote(this.rules, { ...this.situation(t, notice!), tier: x.id });
@@ -625,8 +718,8 @@ export class Core {
         return { label: `${x.name ?? ''}（${label}）`, value: String(x.id) };
       });
     }
-    if (st.choices === 'channels') return (notice?.channels ?? []).map((c) => ({ label: c.name, value: c.id }));
-    return (st.choices ?? []).map((c) => ({ ...c, label: fill(c.label, vars) }));
+    if (st.choices === 'channels') return notice ? tables.notice(notice).channelChoices : [];
+    return tables.step(st, notice).choices ?? [];
   }
 
   private ask(t: Turn, slot: Slot, quiet = false) {
@@ -634,20 +727,23 @@ export class Core {
     s.asking = slot;
     s.answered = false;
     const st = this.step_(t, slot);
-    const vars = this.vars(t);
+    const text = this.tables.step(st, t.region);
     const choices = this.choicesFor(t, slot);
     if (slot === 'region' && t.broad) {
-      const regions = this.rules.notices.map((n) => n.region.short).join('、');
-      t.out.push(fill(this.chat.regionAskBroad, { place: t.broad, regions }));
-    } else if (!quiet) t.out.push(fill(st.ask, vars));
+      t.out.push(fill(this.chat.regionAskBroad, { place: t.broad, regions: this.tables.regionShorts }));
+    } else if (!quiet) t.out.push(text.ask);
     if (choices.length) {
-      t.choices = choices.map((c, i) => ({ label: c.label, value: String(i + 1) }));
-      t.out.push(...choices.map((c, i) => `${i + 1}. ${c.label}`));
+      const replyChoices: ReplyChoice[] = [];
+      choices.forEach((c, i) => {
+        replyChoices.push({ label: c.label, value: String(i + 1) });
+        t.out.push(`${i + 1}. ${c.label}`);
+      });
+      t.choices = replyChoices;
     }
-    if (st.other) t.out.push(fill(st.other, vars));
+    if (text.other) t.out.push(text.other);
     else if (choices.length) t.out.push(this.m.choiceHint);
     if (st.choices === 'tiers' && t.region) {
-      t.out.push(...tierNote(t.region));
+      t.out.push(...this.tables.notice(t.region).tierNote);
     }
   }
 }

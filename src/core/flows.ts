@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { FLOWS_DIR } from '../paths.ts';
 
-export const DEFAULT_FLOWS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../flows');
+export const DEFAULT_FLOWS_DIR = FLOWS_DIR;
 
 const choice = z.object({ label: z.string().min(1), value: z.union([z.string(), z.boolean(), z.array(z.string())]) }).strict();
 export type Choice = z.infer<typeof choice>;
@@ -98,9 +98,4 @@ export function loadFlows(dir: string = DEFAULT_FLOWS_DIR): Flows {
     lexicon: load(dir, 'lexicon.yaml', lexiconSchema),
     messages: load(dir, 'messages.yaml', messagesSchema),
   };
-}
-
-/** {name} placeholders */
-export function fill(template: string, vars: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
 }

@@ -7,7 +7,7 @@ import { maskPii } from '../guard/pii.ts';
 import type { Logger } from '../log.ts';
 import type { StateStore } from '../state/types.ts';
 import { sessionKey } from './store.ts';
-import { turnInfo, type TurnInfo } from './turn-info.ts';
+import { trackTurn, type TurnInfo } from './turn-info.ts';
 import type { Messages } from './flows.ts';
 import type { IncomingMessage, MessageHandler, Reply } from './types.ts';
 
@@ -39,7 +39,8 @@ export class Guard implements MessageHandler {
     text = pii.text;
     const key = sessionKey(msg.chatId, msg.userId);
     const info: TurnInfo = {};
-    let replies = await this.o.state.withLock(key, () => turnInfo.run(info, () => this.inner.handle({ ...msg, text })));
+    const inner = trackTurn({ ...msg, text }, info);
+    let replies = await this.o.state.withLock(key, () => this.inner.handle(inner));
     let flooded = false;
     if (replies.length && msg.chatType === 'group') {
       const n = await this.o.state.hit(`flood:${key}`, 60_000);

@@ -1,9 +1,10 @@
 /**
  * What the layers inside the guards learn about one message, for the guards' single log line: the topics asked,
- * how the question ended, the cadre command. Request-scoped through AsyncLocalStorage, so no layer's signature
- * (and nothing a channel sees) changes.
+ * how the question ended, the cadre command. Kept beside the message object the guards pass on (a WeakMap, so
+ * no layer's signature, and nothing a channel sees, changes), rather than in an AsyncLocalStorage: that one's
+ * async hooks would tax every promise in the process.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage } from './types.ts';
 
 export interface TurnInfo {
   topics?: string[];
@@ -11,4 +12,22 @@ export interface TurnInfo {
   command?: string;
 }
 
-export const turnInfo = new AsyncLocalStorage<TurnInfo>();
+const infos = new WeakMap<IncomingMessage, TurnInfo>();
+
+/** The guards: this message is handled as one turn, and its layers report into `info`. */
+export function trackTurn(msg: IncomingMessage, info: TurnInfo): IncomingMessage {
+  infos.set(msg, info);
+  return msg;
+}
+
+/** What the layers report into for this message (none outside the guards, e.g. the core alone in tests). */
+export function turnInfoOf(msg: IncomingMessage): TurnInfo | undefined {
+  return infos.get(msg);
+}
+
+/** A message made from another one in the same turn (a cadre asking on a resident's behalf) reports into the same place. */
+export function sameTurn(from: IncomingMessage, to: IncomingMessage): IncomingMessage {
+  const info = infos.get(from);
+  if (info) infos.set(to, info);
+  return to;
+}

@@ -1,5 +1,5 @@
 import type { RuleSet } from '../rules/load.ts';
-import type { Channel, FactName, FeeRule, Notice, PaymentWindow, Treatment } from '../rules/schema.ts';
+import type { Channel, FactName, FeeRule, Notice, PaymentWindow, Treatment, TreatmentCase } from '../rules/schema.ts';
 import { addDays, cnDate, compare, firstOfNextMonth, type IsoDate } from './dates.ts';
 
 /** What we know about one resident. Unknown things are simply absent. */
@@ -98,6 +98,69 @@ interface Resolved {
 }
 
 const NONE_CLAUSE = '无';
+/** the enrolment result that wins when identities disagree */
+const ENROL_RANK = { 'not-eligible': 3, elsewhere: 2, undecided: 1 } as const;
+
+/**
+ * A treatment with every field present, always in this order (undefined where the rules leave one out). The rules
+ * give each identity only the fields it needs, so their objects come in many shapes; quote() reads these copies
+ * (built once per rules object), all of one shape, which keeps its property reads simple for the optimiser.
+ */
+function sameShape(t: Treatment): Treatment {
+  return {
+    clause: t.clause,
+    fee: t.fee,
+    enrol: t.enrol,
+    cover: t.cover,
+    notes: t.notes,
+    warnings: t.warnings,
+    lateFee: t.lateFee,
+    freshmanCover: t.freshmanCover,
+    cases: t.cases,
+  };
+}
+const baseTreatments = new WeakMap<Treatment, Treatment>();
+function baseTreatment(base: Treatment): Treatment {
+  let t = baseTreatments.get(base);
+  if (!t) baseTreatments.set(base, (t = sameShape(base)));
+  return t;
+}
+
+/** A case of an identity's treatment, read once per rules: its conditions, and the treatment it makes of the base. */
+interface CaseTable {
+  conds: [FactName, boolean][];
+  merged: Treatment;
+}
+const caseTables = new WeakMap<TreatmentCase, CaseTable>();
+
+function caseTable(base: Treatment, c: TreatmentCase): CaseTable {
+  let ct = caseTables.get(c);
+  if (!ct) {
+    const { if: _if, onlyIfStated: _o, ...rest } = c;
+    ct = {
+      conds: Object.entries(c.if) as [FactName, boolean][],
+      merged: sameShape({
+        ...base,
+        ...rest,
+        notes: [...(base.notes ?? []), ...(rest.notes ?? [])],
+        warnings: [...(base.warnings ?? []), ...(rest.warnings ?? [])],
+      }),
+    };
+    caseTables.set(c, ct);
+  }
+  return ct;
+}
+
+/** an identity's treatment while a fact it depends on is not known yet (built once per treatment) */
+const pendingTreatments = new WeakMap<Treatment, Treatment>();
+function pendingTreatment(base: Treatment): Treatment {
+  let t = pendingTreatments.get(base);
+  if (!t) {
+    t = sameShape({ ...base, fee: { kind: 'undecided', text: '还需要了解情况' } });
+    pendingTreatments.set(base, t);
+  }
+  return t;
+}
 
 function resolveTreatment(notice: Notice, id: string, name: string, facts: Situation['facts']): Resolved {
   const base = notice.identities[id];
@@ -106,32 +169,19 @@ function resolveTreatment(notice: Notice, id: string, name: string, facts: Situa
       id,
       name,
       pending: [],
-      t: { clause: NONE_CLAUSE, fee: { kind: 'undecided', text: `通知没有提到“${name}”的参保缴费办法` } },
+      t: sameShape({ clause: NONE_CLAUSE, fee: { kind: 'undecided', text: `通知没有提到“${name}”的参保缴费办法` } }),
     };
   }
   for (const c of base.cases ?? []) {
-    const conds = Object.entries(c.if) as [FactName, boolean][];
+    const { conds, merged } = caseTable(base, c);
     const unknown = conds.filter(([f]) => facts?.[f] === undefined).map(([f]) => f);
     if (unknown.length) {
       if (c.onlyIfStated) continue;
-      return { id, name, pending: unknown, t: { ...base, fee: { kind: 'undecided', text: '还需要了解情况' } } };
+      return { id, name, pending: unknown, t: pendingTreatment(base) };
     }
-    if (conds.every(([f, v]) => facts?.[f] === v)) {
-      const { if: _if, onlyIfStated: _o, ...rest } = c;
-      return {
-        id,
-        name,
-        pending: [],
-        t: {
-          ...base,
-          ...rest,
-          notes: [...(base.notes ?? []), ...(rest.notes ?? [])],
-          warnings: [...(base.warnings ?? []), ...(rest.warnings ?? [])],
-        },
-      };
-    }
+    if (conds.every(([f, v]) => facts?.[f] === v)) return { id, name, pending: [], t: merged };
   }
-  return { id, name, pending: [], t: base };
+  return { id, name, pending: [], t: baseTreatment(base) };
 }
 
 function windowFor(notice: Notice, paidOn: IsoDate): WindowStatus {
@@ -159,7 +209,26 @@ function windowFor(notice: Notice, paidOn: IsoDate): WindowStatus {
 }
 
 function tierAmounts(notice: Notice, tier: number | undefined) {
-  return notice.tiers.filter((t) => tier === undefined || t.id === tier);
+  return tier === undefined ? notice.tiers : notice.tiers.filter((t) => t.id === tier);
+}
+
+/** the standard amount of each tier (or of the one tier asked): rules data, built once per notice and tier */
+const standardOf = new WeakMap<Notice, Map<number | undefined, TierAmount[]>>();
+function standardAmounts(notice: Notice, tier: number | undefined): TierAmount[] {
+  let byTier = standardOf.get(notice);
+  if (!byTier) standardOf.set(notice, (byTier = new Map()));
+  let amounts = byTier.get(tier);
+  if (!amounts) {
+    amounts = tierAmounts(notice, tier).map((t) => ({
+      tier: t.id,
+      tierName: t.name,
+      amount: t.amount,
+      parts: `个人缴费标准${t.amount}元`,
+      clause: t.clause,
+    }));
+    byTier.set(tier, amounts);
+  }
+  return amounts;
 }
 
 /** fee of one identity for one tier, or null when that identity does not decide it */
@@ -185,6 +254,235 @@ function isSpecial(rule: FeeRule) {
   return rule.kind !== 'standard' && rule.kind !== 'none';
 }
 
+/** 1. enrol here or not: the identity that sends the person furthest away wins */
+function enrolOf(resolved: Resolved[]): EnrolResult {
+  let enrol: EnrolResult = { status: 'here' };
+  for (const r of resolved) {
+    const e = r.t.enrol;
+    if (e && (enrol.status === 'here' || ENROL_RANK[e.status] > ENROL_RANK[enrol.status])) enrol = { ...e };
+  }
+  return enrol;
+}
+
+/** 3. newborn deadline (a birthday still to ask goes into `missing`) */
+function newbornOf(notice: Notice, s: Situation, ids: string[], missing: Set<Quote['missing'][number]>): Quote['newborn'] {
+  if (!ids.includes('newborn')) return null;
+  const nb = notice.newborns;
+  if (!nb) return { undecided: notice.newbornsUndecided };
+  if (!s.bornOn) {
+    missing.add('bornOn');
+    return null;
+  }
+  if (compare(s.bornOn, nb.bornFrom) >= 0 && compare(s.bornOn, nb.bornTo) <= 0) {
+    return { deadline: addDays(s.bornOn, nb.withinDays - 1), clause: nb.clause, text: nb.text };
+  }
+  return { undecided: notice.newbornsUndecided };
+}
+
+/** 5. fee, before any late surcharge; what the notice leaves open for a second identity goes into `undecided` */
+function feeOf(
+  notice: Notice,
+  s: Situation,
+  resolved: Resolved[],
+  special: Resolved[],
+  missing: Set<Quote['missing'][number]>,
+  enrol: EnrolResult,
+  window: WindowStatus,
+  standard: TierAmount[],
+  undecided: string[],
+): { fee: FeeResult; decision: IdentityDecision | null } {
+  const noneFee = resolved.find((r) => r.t.fee.kind === 'none');
+  const inWindow = window.status === 'in' || window.status === 'before' || window.status === 'special';
+  if (enrol.status !== 'here' && noneFee) return { fee: { status: 'none', text: enrol.text }, decision: null };
+  if (!inWindow && window.status !== 'undecided') {
+    return { fee: { status: 'none', text: window.status === 'closed' ? window.text : (window as { text: string }).text }, decision: null };
+  }
+  if (missing.size && special.some((r) => r.pending.length)) {
+    return { fee: { status: 'undecided', text: '还需要了解情况才能算', standard }, decision: null };
+  }
+  if (special.length === 0) return { fee: { status: 'decided', amounts: standard, late: false }, decision: null };
+  return specialFee(notice, s, special, standard, undecided);
+}
+
+/** the fee of someone with identities of their own fee rule: the one that pays least, under 就高原则 */
+function specialFee(
+  notice: Notice,
+  s: Situation,
+  special: Resolved[],
+  standard: TierAmount[],
+  undecided: string[],
+): { fee: FeeResult; decision: IdentityDecision | null } {
+  const decided = special.filter((r) => r.t.fee.kind !== 'undecided');
+  const open = special.filter((r) => r.t.fee.kind === 'undecided');
+  const rule = notice.multipleIdentities;
+  if (decided.length === 0) {
+    for (const o of open.slice(1)) undecided.push(`${o.name}：${(o.t.fee as { text: string }).text}`);
+    return { fee: { status: 'undecided', text: (open[0]!.t.fee as { text: string }).text, standard }, decision: null };
+  }
+  const perTier = tierAmounts(notice, s.tier).map((t) => {
+    const options = decided.map((r) => ({ r, f: feeFor(r.t.fee, t.amount, t.id)! }));
+    options.sort((a, b) => a.f.amount - b.f.amount);
+    return { t, options };
+  });
+  const amountsDiffer = new Set(perTier[0]!.options.map((o) => o.f.amount)).size > 1;
+  if (!rule && (open.length || amountsDiffer)) {
+    return {
+      fee: {
+        status: 'undecided',
+        text: open.length ? (open[0]!.t.fee as { text: string }).text : `通知没有写同时属于${decided.map((d) => d.name).join('和')}的怎么计算`,
+        standard,
+      },
+      decision: null,
+    };
+  }
+  const best = perTier[0]!.options[0]!.r;
+  const fee: FeeResult = {
+    status: 'decided',
+    late: false,
+    amounts: perTier.map(({ t, options }) => ({
+      tier: t.id,
+      tierName: t.name,
+      amount: options[0]!.f.amount,
+      parts: options[0]!.f.parts,
+      clause: best.t.clause,
+    })),
+  };
+  if (!(special.length > 1 && rule)) return { fee, decision: null };
+  const bestAmount = perTier[0]!.options[0]!.f.amount;
+  const decision: IdentityDecision = {
+    winner: { id: best.id, name: best.name },
+    others: [
+      ...decided
+        .filter((d) => d !== best)
+        .map((d) => ({
+          id: d.id,
+          name: d.name,
+          why: `按这个身份要交${perTier[0]!.options.find((o) => o.r === d)!.f.amount}元，资助较少`,
+        })),
+      ...open.map((o) => ({
+        id: o.id,
+        name: o.name,
+        why: bestAmount === 0 ? '已全额资助，不会更少' : `${(o.t.fee as { text: string }).text}；如果资助更多，按就高原则执行`,
+      })),
+    ],
+    clause: rule.clause,
+  };
+  return { fee, decision };
+}
+
+/** late surcharge: the standard plus the fiscal subsidy */
+function lateFee(
+  ls: NonNullable<Notice['lateSurcharge']>,
+  fee: FeeResult & { status: 'decided' },
+  resolved: Resolved[],
+  special: Resolved[],
+  named: { name: string }[],
+  standard: TierAmount[],
+): FeeResult {
+  const lateUndecided = resolved.some((r) => r.t.lateFee === 'undecided') || special.length > 0;
+  if (lateUndecided) {
+    return {
+      status: 'undecided',
+      text: `${ls.text}；通知没有写${named.map((n) => n.name).join('、')}延迟缴费时怎么算`,
+      standard,
+    };
+  }
+  return {
+    status: 'decided',
+    late: true,
+    amounts: fee.amounts.map((a) => ({
+      ...a,
+      amount: a.amount + ls.amount,
+      parts: `${a.tierName ?? ''}${a.amount}元 + 财政补助${ls.amount}元`,
+      clause: ls.clause,
+    })),
+  };
+}
+
+/** 6. cover: from when the person is covered, and until when */
+function coverOf(
+  resolved: Resolved[],
+  enrol: EnrolResult,
+  freshman: Resolved | undefined,
+  freshmanInRange: boolean,
+  window: WindowStatus,
+  paidOn: IsoDate,
+  notes: Cited[],
+): CoverResult {
+  const coverOverride = resolved.find((r) => r.t.cover)?.t.cover;
+  const fc = freshman?.t.freshmanCover;
+  if (enrol.status === 'elsewhere' || enrol.status === 'not-eligible') return { status: 'none', text: enrol.text, clause: enrol.clause };
+  if (coverOverride) return { status: 'undecided', text: coverOverride.text };
+  if (fc && freshman) {
+    return freshmanInRange
+      ? {
+          status: 'decided',
+          start: addDays(paidOn, 1),
+          end: fc.end,
+          waitDays: null,
+          reason: fc.text,
+          startReason: '完成缴费的次日',
+          clause: fc.clause,
+        }
+      : { status: 'undecided', text: fc.outside };
+  }
+  if (window.status === 'before') return { status: 'undecided', text: `通知没有写${window.first.label}开始前缴费怎么算` };
+  if (window.status === 'in') return windowCover(window.window, paidOn, notes);
+  return { status: 'none', text: (window as { text: string }).text, clause: 'clause' in window ? window.clause : NONE_CLAUSE };
+}
+
+/** the cover of a payment in a window (a waiting period's note goes into `notes`) */
+function windowCover(w: PaymentWindow, paidOn: IsoDate, notes: Cited[]): CoverResult {
+  const c = w.cover;
+  if (c.kind === 'fixed') {
+    return { status: 'decided', start: c.start, end: c.end, waitDays: null, reason: `在${w.label}内缴费`, startReason: '', clause: c.clause };
+  }
+  if (c.kind === 'next-month') {
+    return {
+      status: 'decided',
+      start: firstOfNextMonth(paidOn),
+      end: c.end,
+      waitDays: null,
+      reason: `在${w.label}缴费，从缴清费用的次月1日起享受待遇`,
+      startReason: '缴清费用的次月1日',
+      clause: c.clause,
+    };
+  }
+  const start = addDays(paidOn, c.days);
+  const cover: CoverResult =
+    compare(start, c.end) > 0
+      ? {
+          status: 'none',
+          text: `缴费后要等${c.days}天才能享受待遇，等待期结束已经过了${cnDate(c.end)}，这一年享受不到待遇`,
+          clause: c.clause,
+        }
+      : {
+          status: 'decided',
+          start,
+          end: c.end,
+          waitDays: c.days,
+          reason: `在${w.label}缴费，有${c.days}天待遇等待期`,
+          startReason: `缴费之日起满${c.days}日后`,
+          clause: c.clause,
+        };
+  if (c.note) notes.push({ text: c.note, clause: c.clause });
+  return cover;
+}
+
+/** 7. what to do first */
+function firstStepsOf(notice: Notice, s: Situation, enrol: EnrolResult): Quote['firstSteps'] {
+  const reg = notice.registration;
+  const firstSteps: Quote['firstSteps'] = [];
+  if (enrol.status === 'here' || enrol.status === 'undecided') {
+    if (s.history !== 'continuing' && s.history !== 'interrupted') firstSteps.push({ when: 'new', steps: reg.new });
+    if (s.history !== 'continuing' && s.history !== 'new') {
+      firstSteps.push({ when: 'interrupted', steps: reg.interrupted, undecided: reg.interrupted.length ? undefined : reg.interruptedUndecided });
+    }
+  }
+  return firstSteps;
+}
+
+/** Everything the notice says about one resident's situation, in the steps above. */
 export function quote(rules: RuleSet, s: Situation): Quote {
   const notice = rules.byId.get(s.region);
   if (!notice) throw new EngineError(`没有这个地区的规则：${s.region}`);
@@ -195,7 +493,8 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   const ids = [...new Set(s.identities)];
   const named = ids.map((id) => ({ id, name: rules.identities.get(id)?.name ?? id }));
   const resolved = named.map((i) => resolveTreatment(notice, i.id, i.name, s.facts));
-  const missing = new Set<Quote['missing'][number]>(resolved.flatMap((r) => r.pending));
+  const missing = new Set<Quote['missing'][number]>();
+  for (const r of resolved) for (const f of r.pending) missing.add(f);
   const notes: Cited[] = [];
   const warnings: Cited[] = [];
   const undecided: string[] = [];
@@ -206,28 +505,10 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   const hasTiers = notice.tiers.length > 1;
   if (hasTiers && s.tier === undefined) missing.add('tier');
 
-  // 1. enrol here or not
-  let enrol: EnrolResult = { status: 'here' };
-  const rank = { 'not-eligible': 3, elsewhere: 2, undecided: 1 } as const;
-  for (const r of resolved) {
-    const e = r.t.enrol;
-    if (e && (enrol.status === 'here' || rank[e.status] > rank[enrol.status])) enrol = { ...e };
-  }
-
+  const enrol = enrolOf(resolved);
   // 2. payment window
   const rawWindow = windowFor(notice, paidOn);
-
-  // 3. newborn deadline
-  let newborn: Quote['newborn'] = null;
-  const isNewborn = ids.includes('newborn');
-  if (isNewborn) {
-    const nb = notice.newborns;
-    if (!nb) newborn = { undecided: notice.newbornsUndecided };
-    else if (!s.bornOn) missing.add('bornOn');
-    else if (compare(s.bornOn, nb.bornFrom) >= 0 && compare(s.bornOn, nb.bornTo) <= 0) {
-      newborn = { deadline: addDays(s.bornOn, nb.withinDays - 1), clause: nb.clause, text: nb.text };
-    } else newborn = { undecided: notice.newbornsUndecided };
-  }
+  const newborn = newbornOf(notice, s, ids, missing);
 
   // 4. freshman cover (a rule of its own that does not follow the payment windows)
   const freshman = resolved.find((r) => r.t.freshmanCover && r.pending.length === 0 && r.t.fee.kind === 'own');
@@ -237,113 +518,14 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   let window = rawWindow;
   if (fc && freshmanInRange) window = { status: 'special', text: fc.text, clause: fc.clause };
 
-  // 5. fee
   const late = !!notice.lateSurcharge && compare(paidOn, notice.lateSurcharge.paidAfter) > 0;
-  const standard: TierAmount[] = tierAmounts(notice, s.tier).map((t) => ({
-    tier: t.id,
-    tierName: t.name,
-    amount: t.amount,
-    parts: `个人缴费标准${t.amount}元`,
-    clause: t.clause,
-  }));
-  let fee: FeeResult;
-  let decision: IdentityDecision | null = null;
+  const standard = standardAmounts(notice, s.tier);
   const special = resolved.filter((r) => isSpecial(r.t.fee));
-  const noneFee = resolved.find((r) => r.t.fee.kind === 'none');
-  const inWindow = window.status === 'in' || window.status === 'before' || window.status === 'special';
-  if (enrol.status !== 'here' && noneFee) {
-    fee = { status: 'none', text: enrol.text };
-  } else if (!inWindow && window.status !== 'undecided') {
-    fee = { status: 'none', text: window.status === 'closed' ? window.text : (window as { text: string }).text };
-  } else if (missing.size && special.some((r) => r.pending.length)) {
-    fee = { status: 'undecided', text: '还需要了解情况才能算', standard };
-  } else if (special.length === 0) {
-    fee = { status: 'decided', amounts: standard, late: false };
-  } else {
-    const decided = special.filter((r) => r.t.fee.kind !== 'undecided');
-    const open = special.filter((r) => r.t.fee.kind === 'undecided');
-    const rule = notice.multipleIdentities;
-    if (decided.length === 0) {
-      fee = { status: 'undecided', text: (open[0]!.t.fee as { text: string }).text, standard };
-      for (const o of open.slice(1)) undecided.push(`${o.name}：${(o.t.fee as { text: string }).text}`);
-    } else {
-      const perTier = tierAmounts(notice, s.tier).map((t) => {
-        const options = decided.map((r) => ({ r, f: feeFor(r.t.fee, t.amount, t.id)! }));
-        options.sort((a, b) => a.f.amount - b.f.amount);
-        return { t, options };
-      });
-      const amountsDiffer = new Set(perTier[0]!.options.map((o) => o.f.amount)).size > 1;
-      if (!rule && (open.length || amountsDiffer)) {
-        fee = {
-          status: 'undecided',
-          text: open.length
-            ? (open[0]!.t.fee as { text: string }).text
-            : `通知没有写同时属于${decided.map((d) => d.name).join('和')}的怎么计算`,
-          standard,
-        };
-      } else {
-        const best = perTier[0]!.options[0]!.r;
-        fee = {
-          status: 'decided',
-          late: false,
-          amounts: perTier.map(({ t, options }) => ({
-            tier: t.id,
-            tierName: t.name,
-            amount: options[0]!.f.amount,
-            parts: options[0]!.f.parts,
-            clause: best.t.clause,
-          })),
-        };
-        if (special.length > 1 && rule) {
-          const bestAmount = perTier[0]!.options[0]!.f.amount;
-          decision = {
-            winner: { id: best.id, name: best.name },
-            others: [
-              ...decided
-                .filter((d) => d !== best)
-                .map((d) => ({
-                  id: d.id,
-                  name: d.name,
-                  why: `按这个身份要交${perTier[0]!.options.find((o) => o.r === d)!.f.amount}元，资助较少`,
-                })),
-              ...open.map((o) => ({
-                id: o.id,
-                name: o.name,
-                why:
-                  bestAmount === 0
-                    ? '已全额资助，不会更少'
-                    : `${(o.t.fee as { text: string }).text}；如果资助更多，按就高原则执行`,
-              })),
-            ],
-            clause: rule.clause,
-          };
-        }
-      }
-    }
-  }
-
-  // late surcharge: the standard plus the fiscal subsidy
+  const identityFee = feeOf(notice, s, resolved, special, missing, enrol, window, standard, undecided);
+  const decision = identityFee.decision;
+  let fee = identityFee.fee;
   if (late && notice.lateSurcharge && fee.status === 'decided' && !(fc && freshmanInRange)) {
-    const ls = notice.lateSurcharge;
-    const lateUndecided = resolved.some((r) => r.t.lateFee === 'undecided') || special.length > 0;
-    if (lateUndecided) {
-      fee = {
-        status: 'undecided',
-        text: `${ls.text}；通知没有写${named.map((n) => n.name).join('、')}延迟缴费时怎么算`,
-        standard,
-      };
-    } else {
-      fee = {
-        status: 'decided',
-        late: true,
-        amounts: fee.amounts.map((a) => ({
-          ...a,
-          amount: a.amount + ls.amount,
-          parts: `${a.tierName ?? ''}${a.amount}元 + 财政补助${ls.amount}元`,
-          clause: ls.clause,
-        })),
-      };
-    }
+    fee = lateFee(notice.lateSurcharge, fee, resolved, special, named, standard);
   }
   if (
     !notice.lateSurcharge &&
@@ -356,65 +538,7 @@ export function quote(rules: RuleSet, s: Situation): Quote {
     undecided.push(notice.lateSurchargeUndecided);
   }
 
-  // 6. cover
-  let cover: CoverResult;
-  const coverOverride = resolved.find((r) => r.t.cover)?.t.cover;
-  if (enrol.status === 'elsewhere' || enrol.status === 'not-eligible') {
-    cover = { status: 'none', text: enrol.text, clause: enrol.clause };
-  } else if (coverOverride) {
-    cover = { status: 'undecided', text: coverOverride.text };
-  } else if (fc && freshman) {
-    cover = freshmanInRange
-      ? {
-          status: 'decided',
-          start: addDays(paidOn, 1),
-          end: fc.end,
-          waitDays: null,
-          reason: fc.text,
-          startReason: '完成缴费的次日',
-          clause: fc.clause,
-        }
-      : { status: 'undecided', text: fc.outside };
-  } else if (window.status === 'before') {
-    cover = { status: 'undecided', text: `通知没有写${window.first.label}开始前缴费怎么算` };
-  } else if (window.status === 'in') {
-    const w = window.window;
-    const c = w.cover;
-    if (c.kind === 'fixed') {
-      cover = { status: 'decided', start: c.start, end: c.end, waitDays: null, reason: `在${w.label}内缴费`, startReason: '', clause: c.clause };
-    } else if (c.kind === 'next-month') {
-      cover = {
-        status: 'decided',
-        start: firstOfNextMonth(paidOn),
-        end: c.end,
-        waitDays: null,
-        reason: `在${w.label}缴费，从缴清费用的次月1日起享受待遇`,
-        startReason: '缴清费用的次月1日',
-        clause: c.clause,
-      };
-    } else {
-      const start = addDays(paidOn, c.days);
-      cover =
-        compare(start, c.end) > 0
-          ? {
-              status: 'none',
-              text: `缴费后要等${c.days}天才能享受待遇，等待期结束已经过了${cnDate(c.end)}，这一年享受不到待遇`,
-              clause: c.clause,
-            }
-          : {
-              status: 'decided',
-              start,
-              end: c.end,
-              waitDays: c.days,
-              reason: `在${w.label}缴费，有${c.days}天待遇等待期`,
-              startReason: `缴费之日起满${c.days}日后`,
-              clause: c.clause,
-            };
-      if (c.note) notes.push({ text: c.note, clause: c.clause });
-    }
-  } else {
-    cover = { status: 'none', text: (window as { text: string }).text, clause: 'clause' in window ? window.clause : NONE_CLAUSE };
-  }
+  const cover = coverOf(resolved, enrol, freshman, freshmanInRange, window, paidOn, notes);
 
   // newborn: the 90-day enrolment may run past the payment windows; the notice does not say how they meet
   if (newborn && 'deadline' in newborn) {
@@ -430,15 +554,7 @@ export function quote(rules: RuleSet, s: Situation): Quote {
 
   if (window.status === 'undecided' || window.status === 'after-year') undecided.push(window.text);
 
-  // 7. what to do first
-  const reg = notice.registration;
-  const firstSteps: Quote['firstSteps'] = [];
-  if (enrol.status === 'here' || enrol.status === 'undecided') {
-    if (s.history !== 'continuing' && s.history !== 'interrupted') firstSteps.push({ when: 'new', steps: reg.new });
-    if (s.history !== 'continuing' && s.history !== 'new') {
-      firstSteps.push({ when: 'interrupted', steps: reg.interrupted, undecided: reg.interrupted.length ? undefined : reg.interruptedUndecided });
-    }
-  }
+  const firstSteps = firstStepsOf(notice, s, enrol);
   if (hasTiers && notice.tierChoice) notes.unshift(notice.tierChoice);
 
   const used = new Set<string>();
@@ -470,7 +586,7 @@ export function quote(rules: RuleSet, s: Situation): Quote {
     cover,
     newborn,
     firstSteps,
-    registrationRules: reg.rules,
+    registrationRules: notice.registration.rules,
     channels: notice.channels,
     channelStepsUndecided: notice.channelStepsUndecided,
     contact: notice.contact,

@@ -55,8 +55,16 @@ function classifyGlued(chars: string): PiiKind {
 }
 export const MASK = '[已隐藏]';
 
+/**
+ * Every character whose NFKC form holds an ASCII digit: the Unicode numbers (\p{N}: full-width digits, ①, ¹...)
+ * and the CJK compatibility symbols for months, hours, days and units (㋀ → 1月, ㍘ → 0点, ㏠ → 1日, ㎡ → m2).
+ * A message with none of them holds no number to mask.
+ */
+const MAYBE_DIGIT = /[\p{N}\u32c0-\u33ff]/u;
+
 /** The text with every personal number replaced by [已隐藏], and which kinds were found. */
 export function maskPii(text: string): { text: string; found: PiiKind[] } {
+  if (!MAYBE_DIGIT.test(text)) return { text, found: [] };
   const found = new Set<PiiKind>();
   const masked = text.normalize('NFKC').replace(RUN, (run) => {
     const digits = run.replace(/[ -]/g, '');

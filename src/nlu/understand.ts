@@ -1,11 +1,12 @@
-// only the simplified-Chinese parsers: the whole chrono-node (every locale) takes ~0.8 s to load
-import * as chronoHans from 'chrono-node/zh/hans';
+// chrono-node's simplified-Chinese parsers only (the whole package, every locale, takes ~0.8 s to load), and
+// those only when a message first needs them: see loadDateParser()
+import type * as ChronoHans from 'chrono-node/zh/hans';
 import dayjs from 'dayjs';
 import type { RuleSet } from '../rules/load.ts';
 import type { FactName, Notice } from '../rules/schema.ts';
 import type { Flows, Topic } from '../core/flows.ts';
 import { addDays, daysBetween, isIsoDate, withYear, type IsoDate } from '../engine/dates.ts';
-import { loadChat, type ChatWords } from './extra.ts';
+import type { ChatWords } from './extra.ts';
 import { Trie, type Match } from './trie.ts';
 
 export type Command = 'back' | 'restart' | 'stop' | 'help';
@@ -85,16 +86,23 @@ export function cnNumber(s: string): number | null {
 // emoji and other pictographs, variation selectors, zero-width characters
 const EMOJI = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}\u{20E3}\u{1F3FB}-\u{1F3FF}]/gu;
 const CONTROL = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
+/** any character the passes below replace or remove (emoji, control characters, tildes, white space) */
+const UNCLEAN = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}\u{20E3}\u{1F3FB}-\u{1F3FF}\p{Cc}\p{Cf}\p{Cs}~～\s]/u;
+const TILDES = /[~～]+/g;
+const SPACES = /\s+/g;
+const SPACE_IN_CHINESE = /(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])/g;
 
 /** NFKC (full-width to half-width), no emoji, no control characters, no spaces between Chinese characters. */
 export function normalize(raw: string): string {
-  return raw
-    .normalize('NFKC')
+  const nfkc = raw.normalize('NFKC');
+  // most messages have none of what the passes below take out: one test instead of six passes
+  if (!UNCLEAN.test(nfkc)) return nfkc;
+  return nfkc
     .replace(EMOJI, ' ')
     .replace(CONTROL, ' ')
-    .replace(/[~～]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .replace(/(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])/g, '')
+    .replace(TILDES, ' ')
+    .replace(SPACES, ' ')
+    .replace(SPACE_IN_CHINESE, '')
     .trim();
 }
 
@@ -104,11 +112,18 @@ const PLACE_LOOSE = new RegExp(`(${CJK}{2,3})(街道|镇|乡|县)`, 'g');
 /** 某某市 / 区 / 省: only when the name has none of the everyday characters below */
 const PLACE_STRICT = new RegExp(`(${CJK}{2,3})(市|区|省)`, 'g');
 const PLACE_STOP = /[交到去在是了的我们你他她这那哪个本外全各城超和跟与回老家里上下都也还就要想说问]/;
+/** each place pattern, whether it is the strict one, and the suffix characters it cannot match without */
+const PLACE_PATTERNS = [
+  [PLACE_LOOSE, false, /[街镇乡县]/],
+  [PLACE_STRICT, true, /[市区省]/],
+] as const;
 /** 于都 + 县 */
 const PLACE_SUFFIX = /^(?:街道|县|市|区|镇|乡|省)/;
 const PLACE_LEAD = /^[是在的我们住从去到了家俺咱]+/;
 /** 考上了（重庆的）大学: a freshman */
 const FRESHMAN = /(?:考上|考进|考入|考取|录取)了?[^，,。；;！!？?\s]{0,6}?(?:大学|大专|高校|学院)/;
+/** a character FRESHMAN needs: most messages do not get as far as the pattern */
+const FRESHMAN_HINT = /[考录]/;
 /** an age beyond this is a typo or not an age */
 const MAX_AGE = 130;
 const AGE = /(\d{2,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)\s*多?\s*(周岁|岁)/g;
@@ -125,16 +140,49 @@ const YEAR_END = /(今|明|去)?年底/g;
 const NEW_YEAR_DAY = /元旦/g;
 const NUMBERS_ONLY = /^\s*\d{1,2}(?:\s*[,，、.。 ]\s*\d{1,2})*\s*[.。]?\s*$/;
 const CN_CHOICE = /^第?([一二三四五六七八九十])(?:个|项|条)?$/;
+const CHOICE_NUMBER = /\d{1,2}/g;
 const PUNCT = /[\s\p{P}\p{S}]+/gu;
 /** “不在重庆” to 大学在重庆市内吗 */
 const NOT_IN = /不在|不是|没在|没有在/;
 const RELATIVE_DAY = /[今明昨前]天|周|星期/;
+/** every way the study-place pattern (Understander.studyRe) can end holds one of these: 读 念 上学 大学 高校 学校 研究生 学院 */
+const STUDY_HINT = /[读念学校研]/;
+
+/** a place name in 在重庆读大学 / 重庆的大学, and the short name of its province */
+interface StudySpan {
+  start: number;
+  end: number;
+  province: string;
+}
+
+/** What the words of one message name beyond `Understanding`: the place names, and where the cue words are. */
+interface Found {
+  /** place names of the chat words (湖南, 桂阳县...) */
+  places: Match<Tag>[];
+  /** region, broader, identity and channel names */
+  known: Match<Tag>[];
+  channels: { region: string; id: string }[];
+  /** where 出生 / 之后 / 交了 and the like begin: they tell what a date near them is */
+  birthAt: number[];
+  afterAt: number[];
+  paidAt: number[];
+}
 
 interface FoundDate {
   date: IsoDate;
   index: number;
   end: number;
   yearCertain: boolean;
+}
+
+/** whether the text has more than `n` Chinese characters (which stripping punctuation leaves) */
+function hanMoreThan(text: string, n: number): boolean {
+  let han = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x4e00 && c <= 0x9fff && ++han > n) return true;
+  }
+  return false;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -144,10 +192,14 @@ const overlaps = (a: { start: number; end: number }, spans: { start: number; end
 export class Understander {
   private readonly trie = new Trie<Tag>();
   private readonly noise: string[];
+  /** any one of the noise words: most messages hold none, and skip the word-by-word removal */
+  private readonly anyNoise: RegExp;
   private readonly words: ChatWords;
   private readonly yes: Set<string>;
   private readonly no: Set<string>;
   private readonly ack: Set<string>;
+  /** the length of the longest whole-message word: a choice, a yes / no, a thanks */
+  private readonly longestBare: number;
   /** a place word → the short name of its province (重庆, 江西, 其他) */
   private readonly provinceOf = new Map<string, string>();
   /** 在重庆读大学 / 重庆的大学: where a student studies (built once, from all place words) */
@@ -158,7 +210,7 @@ export class Understander {
   constructor(
     private readonly rules: RuleSet,
     flows: Flows,
-    words: ChatWords = loadChat().words,
+    words: ChatWords,
   ) {
     const lx = flows.lexicon;
     const t = this.trie;
@@ -200,10 +252,13 @@ export class Understander {
     for (const w of lx.birthCues) t.add(w, { k: 'birth' });
     for (const w of lx.paidCues) t.add(w, { k: 'paid' });
     this.noise = [...new Set(lx.noise.map(normalize))].sort((a, b) => b.length - a.length);
+    this.anyNoise = new RegExp(this.noise.map(escape).join('|'));
     const bare = (s: string) => s.normalize('NFKC').replace(PUNCT, '').toLowerCase();
     this.yes = new Set(words.yes.map(bare));
     this.no = new Set(words.no.map(bare));
     this.ack = new Set(words.ack.map(bare));
+    // CN_CHOICE matches at most 3 characters (第十个)
+    this.longestBare = Math.max(3, ...[...this.yes, ...this.no, ...this.ack].map((w) => w.length));
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.studyRe = new RegExp(
       `(?:在|去|到|考到|考去|考进|考入|考上了?|考了)(${alt})(?:市|省|区|县)?[^，,。；;！!？?\\s]{0,5}?(?:读|念|上学|上大学|大学|高校|学校|研究生|学院)` +
@@ -212,10 +267,27 @@ export class Understander {
     );
   }
 
-  understand(raw: string, ctx: UnderstandContext): Understanding {
+  /** the text as understand() reads it: normalised, noise words out */
+  private clean(raw: string): string {
     let text = normalize(raw);
-    for (const n of this.noise) if (text.includes(n)) text = text.split(n).join(' ');
-    text = text.replace(/\s+/g, ' ').trim();
+    if (this.anyNoise.test(text)) {
+      // longest first, one word after another; normalize() left no other white space to tidy
+      for (const n of this.noise) if (text.includes(n)) text = text.split(n).join(' ');
+      text = text.replace(SPACES, ' ').trim();
+    }
+    return text;
+  }
+
+  /**
+   * Loads chrono-node's Chinese parsers if this message is the first that needs them (a date our own patterns do
+   * not read). Call before understand() while dateParserReady() is false; understand() itself stays synchronous.
+   */
+  async prepare(raw: string, today: IsoDate): Promise<void> {
+    if (!chrono && findDates(this.clean(raw), today, true) === NEEDS_CHRONO) await loadDateParser();
+  }
+
+  understand(raw: string, ctx: UnderstandContext): Understanding {
+    const text = this.clean(raw);
     const u: Understanding = {
       text,
       regionIds: [],
@@ -233,48 +305,75 @@ export class Understander {
       channelIds: [],
       recognised: false,
     };
-    const bare = text.replace(PUNCT, '').toLowerCase();
     if (NUMBERS_ONLY.test(text)) {
-      u.numbers = text.match(/\d{1,2}/g)!.map(Number);
+      u.numbers = text.match(CHOICE_NUMBER)!.map(Number);
       u.recognised = true;
       return u;
     }
-    const cn = CN_CHOICE.exec(bare);
-    if (cn && ctx.asking) {
-      u.numbers = [cnNumber(cn[1]!)!];
-      u.recognised = true;
-      return u;
-    }
-    if (this.yes.has(bare)) u.yesNo = true;
-    else if (this.no.has(bare)) u.yesNo = false;
-    if (bare === '' || this.ack.has(bare)) {
-      u.ack = true;
-      return u;
+    // the whole-message words (第二个, yes / no, thanks) are short: a message with more Chinese characters than the
+    // longest of them is none of them, and need not be stripped bare to compare
+    if (!hanMoreThan(text, this.longestBare)) {
+      const bare = text.replace(PUNCT, '').toLowerCase();
+      const cn = CN_CHOICE.exec(bare);
+      if (cn && ctx.asking) {
+        u.numbers = [cnNumber(cn[1]!)!];
+        u.recognised = true;
+        return u;
+      }
+      if (this.yes.has(bare)) u.yesNo = true;
+      else if (this.no.has(bare)) u.yesNo = false;
+      if (bare === '' || this.ack.has(bare)) {
+        u.ack = true;
+        return u;
+      }
     }
 
-    const matches = this.trie.scan(text);
     // where a student studies: these place names are not where the family lives
-    const studySpans: { start: number; end: number; province: string }[] = [];
-    for (const m of text.matchAll(this.studyRe)) {
-      const word = m[1] ?? m[2]!;
-      studySpans.push({ start: m.index, end: m.index + m[0].length, province: this.provinceOf.get(word)! });
+    const studySpans = this.studySpans(text);
+    const found = this.readWords(text, u, studySpans);
+    this.readIdentities(text, u);
+
+    const regionId = u.regionIds.length === 1 ? u.regionIds[0] : ctx.region;
+    const notice = regionId ? this.rules.byId.get(regionId) : undefined;
+    readTier(text, u, notice, ctx);
+    if (notice) this.readStudyPlace(text, u, notice, ctx, studySpans, found);
+    if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
+      u.facts.insuredAtSchool = u.yesNo;
     }
+
+    // channels of the known region
+    if (notice && found.channels.length) u.channelIds = [...new Set(found.channels.filter((c) => c.region === notice.id).map((c) => c.id))];
+    if (notice && u.undecidedTopics.length) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
+
+    u.unknownPlace = this.unknownPlace(text, found, studySpans);
+    readDates(text, u, ctx, found);
+    u.recognised = recognised(u);
+    return u;
+  }
+
+  /** 在重庆读大学 / 重庆的大学: where a student studies, and the province of the place named */
+  private studySpans(text: string): StudySpan[] {
+    const spans: StudySpan[] = [];
+    if (STUDY_HINT.test(text)) for (const m of text.matchAll(this.studyRe)) {
+      const word = m[1] ?? m[2]!;
+      spans.push({ start: m.index, end: m.index + m[0].length, province: this.provinceOf.get(word)! });
+    }
+    return spans;
+  }
+
+  /** Every word of the lexicon in the text, into `u`; returns the names found and where the cue words are. */
+  private readWords(text: string, u: Understanding, studySpans: StudySpan[]): Found {
+    const found: Found = { places: [], known: [], channels: [], birthAt: [], afterAt: [], paidAt: [] };
     let negEnd = -10;
-    const birthAt: number[] = [];
-    const afterAt: number[] = [];
-    const paidAt: number[] = [];
-    const channels: { region: string; id: string }[] = [];
-    const places: Match<Tag>[] = [];
-    const known: Match<Tag>[] = [];
-    for (const m of matches) {
+    for (const m of this.trie.scan(text)) {
       for (const tag of m.values) {
         switch (tag.k) {
           case 'region':
-            known.push(m);
+            found.known.push(m);
             if (!u.regionIds.includes(tag.id)) u.regionIds.push(tag.id);
             break;
           case 'broad': {
-            known.push(m);
+            found.known.push(m);
             if (overlaps(m, studySpans)) break;
             const b = u.broad.find((x) => x.word === m.word);
             if (b) b.regionIds.push(tag.id);
@@ -282,10 +381,10 @@ export class Understander {
             break;
           }
           case 'place':
-            places.push(m);
+            found.places.push(m);
             break;
           case 'identity': {
-            known.push(m);
+            found.known.push(m);
             const negated = m.start - negEnd <= 2;
             const list = negated ? u.negated : u.identities;
             if (!list.includes(tag.id)) list.push(tag.id);
@@ -320,123 +419,72 @@ export class Understander {
             u.facts.studyInProvince = false;
             break;
           case 'channel':
-            known.push(m);
-            channels.push(tag);
+            found.known.push(m);
+            found.channels.push(tag);
             break;
           case 'after':
-            afterAt.push(m.start);
+            found.afterAt.push(m.start);
             break;
           case 'birth':
-            birthAt.push(m.start);
+            found.birthAt.push(m.start);
             break;
           case 'paid':
-            paidAt.push(m.start);
+            found.paidAt.push(m.start);
             break;
         }
       }
     }
+    return found;
+  }
+
+  /** who the person is, beyond the names of the lexicon: negations, an age, a freshman */
+  private readIdentities(text: string, u: Understanding) {
     // identities that were also negated ("不是低保，是特困") keep only the positive mention
-    u.negated = u.negated.filter((id) => !u.identities.includes(id));
+    if (u.negated.length) u.negated = u.negated.filter((id) => !u.identities.includes(id));
 
     // age: 65岁 / 70多岁 → the category the catalogue gives that age (60周岁以上老年人)
-    for (const m of text.matchAll(AGE)) {
+    if (text.includes('岁')) for (const m of text.matchAll(AGE)) {
       const age = cnNumber(m[1]!);
       if (age === null || age >= MAX_AGE) continue;
       const by = this.byAge.find((x) => age >= x.fromAge);
       if (by && !u.identities.includes(by.id)) u.identities.push(by.id);
     }
     // 刚考上重庆的大学 / 今年考进了大学
-    if (FRESHMAN.test(text) && !u.identities.includes('college_freshman') && !u.negated.includes('college_freshman')) u.identities.push('college_freshman');
+    if (FRESHMAN_HINT.test(text) && FRESHMAN.test(text) && !u.identities.includes('college_freshman') && !u.negated.includes('college_freshman')) u.identities.push('college_freshman');
     // 大学新生 is also a 高校大学生
     if (u.identities.includes('college_freshman')) u.identities = u.identities.filter((i) => i !== 'college_student');
     if (u.identities.length) u.ordinary = false;
+  }
 
-    const regionId = u.regionIds.length === 1 ? u.regionIds[0] : ctx.region;
-    const notice = regionId ? this.rules.byId.get(regionId) : undefined;
-
-    // tier: 一档 / 2档 / 「<amount>那档」, matched against the tier amounts in rules/ (and a bare amount when the tier is asked)
-    const tiers = new Set<number>();
-    for (const m of text.matchAll(TIER)) tiers.add(m[1] === '一' || m[1] === '1' ? 1 : 2);
-    if (notice) {
-      const byAmount = (re: RegExp) => {
-        for (const m of text.matchAll(re)) {
-          const t = notice.tiers.find((x) => x.amount === Number(m[1]));
-          if (t) tiers.add(t.id);
-        }
-      };
-      if (!tiers.size) byAmount(TIER_AMOUNT);
-      if (!tiers.size && ctx.asking === 'tier') byAmount(BARE_AMOUNT);
+  /** where a university student studies */
+  private readStudyPlace(text: string, u: Understanding, notice: Notice, ctx: UnderstandContext, studySpans: StudySpan[], found: Found) {
+    if (u.facts.studyInProvince !== undefined) return;
+    const inProvince = (p: string) => notice.region.provinceNames.includes(p);
+    if (studySpans.length) u.facts.studyInProvince = inProvince(studySpans[0]!.province);
+    else if (ctx.asking === 'studyInProvince') {
+      const named = [...found.places, ...found.known].map((m) => this.provinceOf.get(m.word)).find((p) => p !== undefined);
+      if (named !== undefined) u.facts.studyInProvince = inProvince(named) !== NOT_IN.test(text);
+      else if (u.yesNo !== undefined) u.facts.studyInProvince = u.yesNo;
     }
-    if (tiers.size === 1) u.tier = [...tiers][0];
-    if (notice && u.tier !== undefined && !notice.tiers.some((t) => t.id === u.tier)) {
-      // 方太乡二档: there is no such tier; say what the notice says about tiers
-      delete u.tier;
-      if (!u.topics.includes('tier')) u.topics.push('tier');
-    }
+  }
 
-    // where a university student studies
-    if (notice && u.facts.studyInProvince === undefined) {
-      const inProvince = (p: string) => notice.region.provinceNames.includes(p);
-      if (studySpans.length) u.facts.studyInProvince = inProvince(studySpans[0]!.province);
-      else if (ctx.asking === 'studyInProvince') {
-        const named = [...places, ...known].map((m) => this.provinceOf.get(m.word)).find((p) => p !== undefined);
-        if (named !== undefined) u.facts.studyInProvince = inProvince(named) !== NOT_IN.test(text);
-        else if (u.yesNo !== undefined) u.facts.studyInProvince = u.yesNo;
-      }
-    }
-    if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
-      u.facts.insuredAtSchool = u.yesNo;
-    }
-
-    // channels of the known region
-    if (notice) u.channelIds = [...new Set(channels.filter((c) => c.region === notice.id).map((c) => c.id))];
-    if (notice) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
-
-    // a place we do not cover (not where a student studies, not a name we know)
-    const outsideStudy = places.filter((m) => !overlaps(m, studySpans));
+  /** a place we do not cover (not where a student studies, not a name we know) */
+  private unknownPlace(text: string, found: Found, studySpans: StudySpan[]): string | null {
+    const { places } = found;
+    const outsideStudy = studySpans.length ? places.filter((m) => !overlaps(m, studySpans)) : places;
     // 湖南桂阳县: an address runs from large to small, so take the smallest of adjacent names
     let place = outsideStudy[0];
-    for (const next of outsideStudy.slice(1)) if (place && next.start <= place.end + 1) place = next;
-    u.unknownPlace = place
+    for (let i = 1; i < outsideStudy.length; i++) if (place && outsideStudy[i]!.start <= place.end + 1) place = outsideStudy[i];
+    return place
       ? place.word + (PLACE_SUFFIX.exec(text.slice(place.end))?.[0] ?? '')
-      : this.findUnknownPlace(text, [...known, ...places, ...studySpans]);
-
-    // dates
-    for (const d of findDates(text, ctx.today)) {
-      const near = (at: number[], before: number, after: number) => at.some((p) => p >= d.index - before && p <= d.end + after);
-      if (near(birthAt, 6, 3) || (ctx.asking === 'bornOn' && !near(paidAt, 3, 3))) u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
-      else {
-        const base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
-        u.paidOn = near(afterAt, 3, 3) && !near(paidAt, 0, 3) ? addDays(base, 1) : base;
-      }
-    }
-    if (u.bornOn && !u.identities.includes('newborn')) u.identities.push('newborn');
-    u.recognised =
-      u.regionIds.length > 0 ||
-      u.broad.length > 0 ||
-      !!u.unknownPlace ||
-      u.identities.length > 0 ||
-      u.negated.length > 0 ||
-      u.ordinary ||
-      u.topics.length > 0 ||
-      u.undecidedTopics.length > 0 ||
-      !!u.command ||
-      u.tier !== undefined ||
-      !!u.paidOn ||
-      !!u.bornOn ||
-      u.history !== undefined ||
-      Object.keys(u.facts).length > 0 ||
-      u.channelIds.length > 0;
-    return u;
+      : this.findUnknownPlace(text, [...found.known, ...places, ...studySpans]);
   }
 
   /** 某某县 / 某某镇 / 某某区 that is none of the names we know */
   private findUnknownPlace(text: string, taken: { start: number; end: number }[]): string | null {
     const found: { at: number; name: string }[] = [];
-    for (const [re, strict] of [
-      [PLACE_LOOSE, false],
-      [PLACE_STRICT, true],
-    ] as const) {
+    for (const [re, strict, hint] of PLACE_PATTERNS) {
+      if (!hint.test(text)) continue;
       for (const m of text.matchAll(re)) {
         const span = { start: m.index, end: m.index + m[0].length };
         if (overlaps(span, taken)) continue;
@@ -449,6 +497,72 @@ export class Understander {
     }
     found.sort((a, b) => a.at - b.at);
     return found[0]?.name ?? null;
+  }
+}
+
+/** tier: 一档 / 2档 / 「<amount>那档」, matched against the tier amounts in rules/ (and a bare amount when the tier is asked) */
+function readTier(text: string, u: Understanding, notice: Notice | undefined, ctx: UnderstandContext) {
+  // TIER and TIER_AMOUNT both end in 档; a bare amount counts only when the tier is asked
+  const saysTier = text.includes('档');
+  if (!saysTier && !(notice && ctx.asking === 'tier')) return;
+  const tiers = new Set<number>();
+  if (saysTier) for (const m of text.matchAll(TIER)) tiers.add(m[1] === '一' || m[1] === '1' ? 1 : 2);
+  if (notice) {
+    if (!tiers.size && saysTier) tiersByAmount(text, TIER_AMOUNT, notice, tiers);
+    if (!tiers.size && ctx.asking === 'tier') tiersByAmount(text, BARE_AMOUNT, notice, tiers);
+  }
+  if (tiers.size === 1) u.tier = [...tiers][0];
+  if (notice && u.tier !== undefined && !notice.tiers.some((t) => t.id === u.tier)) {
+    // 方太乡二档: there is no such tier; say what the notice says about tiers
+    delete u.tier;
+    if (!u.topics.includes('tier')) u.topics.push('tier');
+  }
+}
+
+/** a cue word at one of `at` within `before` characters before the date or `after` characters after it */
+function near(at: number[], d: FoundDate, before: number, after: number): boolean {
+  return at.some((p) => p >= d.index - before && p <= d.end + after);
+}
+
+/** dates: a birthday near 出生 (or when it is asked), else the day of payment (the day after, near 之后) */
+function readDates(text: string, u: Understanding, ctx: UnderstandContext, found: Found) {
+  const { birthAt, afterAt, paidAt } = found;
+  for (const d of findDates(text, ctx.today)) {
+    if (near(birthAt, d, 6, 3) || (ctx.asking === 'bornOn' && !near(paidAt, d, 3, 3))) u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
+    else {
+      const base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
+      u.paidOn = near(afterAt, d, 3, 3) && !near(paidAt, d, 0, 3) ? addDays(base, 1) : base;
+    }
+  }
+  if (u.bornOn && !u.identities.includes('newborn')) u.identities.push('newborn');
+}
+
+/** anything at all recognised */
+function recognised(u: Understanding): boolean {
+  return (
+    u.regionIds.length > 0 ||
+    u.broad.length > 0 ||
+    !!u.unknownPlace ||
+    u.identities.length > 0 ||
+    u.negated.length > 0 ||
+    u.ordinary ||
+    u.topics.length > 0 ||
+    u.undecidedTopics.length > 0 ||
+    !!u.command ||
+    u.tier !== undefined ||
+    !!u.paidOn ||
+    !!u.bornOn ||
+    u.history !== undefined ||
+    Object.keys(u.facts).length > 0 ||
+    u.channelIds.length > 0
+  );
+}
+
+/** the tier whose amount a number in the text names (「<amount>那档」, or a bare amount when the tier is asked) */
+function tiersByAmount(text: string, re: RegExp, notice: Notice, into: Set<number>) {
+  for (const m of text.matchAll(re)) {
+    const t = notice.tiers.find((x) => x.amount === Number(m[1]));
+    if (t) into.add(t.id);
   }
 }
 
@@ -485,8 +599,58 @@ function iso(y: number, m: number, d: number): IsoDate {
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-/** what every date chrono can read in Chinese contains: 月/日/号, 天 (今天), 周/星期/礼拜, a separator or a run of digits */
-const CHRONO_HINT = /[月日号天周期拜晚早午夜\/\-.:：]|\d{3}/;
+/** 后天 and 大后天, longest first, and how many days after today they are */
+const DAYS_AFTER = [
+  ['大后天', 3],
+  ['后天', 2],
+] as const;
+
+/**
+ * what every date chrono can read in Chinese contains: 月/日/号, 天 (今天), 周/星期/礼拜, a separator or a run of digits
+ * (星 for 星期: its parsers have 期 only in 星期, so 长期 is no hint)
+ */
+const CHRONO_HINT = /[月日号天周星拜晚早午夜\/\-.:：]|\d{3}/;
+/** a character every date findDates reads holds: a digit, 月, 年 (年底), 旦 (元旦), 天 (后天) or one of CHRONO_HINT's */
+const DATE_HINT = /[\d月年旦天日号周星拜晚早午夜\/\-.:：]/;
+
+/**
+ * chrono's casual Chinese parsers, each pattern built once. chrono 2.x makes most of its Chinese patterns anew on
+ * every parse (innerPattern() returns a new RegExp, so its own cache never hits), and V8 forgets compiled regular
+ * expressions at garbage collection, so every parse compiled them again (~0.2 ms). The patterns depend on nothing
+ * in the parsing context, and one without a g / y flag keeps no state between matches: one RegExp serves all parses.
+ */
+let chrono: ChronoHans.Chrono | undefined;
+let loading: Promise<void> | undefined;
+
+/** chrono's parsers are loaded (until then Understander.prepare() decides whether a message needs them) */
+export function dateParserReady(): boolean {
+  return chrono !== undefined;
+}
+
+/** Loads chrono-node's Chinese parsers once (~20 ms), so a start that has no use for them yet does without. */
+export function loadDateParser(): Promise<void> {
+  loading ??= import('chrono-node/zh/hans').then((m) => {
+    chrono = buildChrono(m);
+  });
+  return loading;
+}
+
+function buildChrono(chronoHans: typeof ChronoHans): ChronoHans.Chrono {
+  const config = chronoHans.createCasualConfiguration();
+  const patternOnce = (p: ChronoHans.Parser): ChronoHans.Parser => {
+    let built: RegExp | undefined;
+    return {
+      pattern: (context) => {
+        if (built) return built;
+        const re = p.pattern(context);
+        if (!re.global && !re.sticky) built = re;
+        return re;
+      },
+      extract: (context, match) => p.extract(context, match),
+    };
+  };
+  return new chronoHans.Chrono({ parsers: config.parsers.map(patternOnce), refiners: config.refiners });
+}
 
 let lastDay: { iso: IsoDate; d: dayjs.Dayjs } | undefined;
 /** today as a dayjs (immutable, so the last one is reused) */
@@ -495,8 +659,16 @@ function dayOf(today: IsoDate): dayjs.Dayjs {
   return lastDay.d;
 }
 
-function findDates(text: string, today: IsoDate): FoundDate[] {
+/** what findDates(…, probe) returns for a text only chrono can finish reading */
+const NEEDS_CHRONO = Symbol('needs chrono');
+
+/** The dates in a text. `probe`: only whether chrono is needed (NEEDS_CHRONO) or not (the dates found). */
+function findDates(text: string, today: IsoDate, probe?: false): FoundDate[];
+function findDates(text: string, today: IsoDate, probe: true): FoundDate[] | typeof NEEDS_CHRONO;
+function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | typeof NEEDS_CHRONO {
   const out: FoundDate[] = [];
+  // most messages name no date at all
+  if (!DATE_HINT.test(text)) return out;
   const taken: [number, number][] = [];
   const free = (a: number, b: number) => !taken.some(([x, y]) => a < y && b > x);
   const push = (d: FoundDate) => {
@@ -507,38 +679,41 @@ function findDates(text: string, today: IsoDate): FoundDate[] {
   };
   const t = dayOf(today);
   const at = (m: RegExpMatchArray) => ({ index: m.index!, end: m.index! + m[0].length });
-  for (const m of text.matchAll(DOTTED_DATE)) {
+  // each pattern only where the words it needs are (matchAll copies its pattern even to find nothing)
+  if (text.includes('.') || text.includes('/')) for (const m of text.matchAll(DOTTED_DATE)) {
     push({ date: iso(Number(m[1]), Number(m[2]), Number(m[3])), ...at(m), yearCertain: true });
   }
-  for (const m of text.matchAll(NUMERIC_DATE)) {
+  // NUMERIC_DATE, REL_YEAR_DATE and REL_MONTH_DAY need 月
+  const month = text.includes('月');
+  if (month) for (const m of text.matchAll(NUMERIC_DATE)) {
     // the commonest way to write a day; chrono reads the rest (十二月三十一日, 下周一, 今天...)
     let y = m[1] ? Number(m[1]) : t.year();
     if (y < 100) y += 2000; // 24年1月15日
     push({ date: iso(y, Number(m[2]), Number(m[3])), ...at(m), yearCertain: !!m[1] });
   }
-  for (const m of text.matchAll(REL_YEAR_DATE)) {
+  if (month) for (const m of text.matchAll(REL_YEAR_DATE)) {
     const year = t.year() + ({ 今: 0, 去: -1, 明: 1, 前: -2 } as Record<string, number>)[m[1]!]!;
     const mo = cnNumber(m[2]!);
     const d = cnNumber(m[3]!);
     if (mo !== null && d !== null) push({ date: iso(year, mo, d), ...at(m), yearCertain: true });
   }
-  for (const m of text.matchAll(REL_MONTH_DAY)) {
+  if (month) for (const m of text.matchAll(REL_MONTH_DAY)) {
     const day = cnNumber(m[2]!);
     if (day === null) continue;
     const shift = m[1] === '上' ? -1 : m[1] === '下' ? 1 : 0;
     const month = t.add(shift, 'month');
     push({ date: iso(month.year(), month.month() + 1, day), ...at(m), yearCertain: true });
   }
-  for (const m of text.matchAll(MONTH_END)) {
+  if (text.includes('月底')) for (const m of text.matchAll(MONTH_END)) {
     const shift = m[1]?.startsWith('上') ? -1 : m[1]?.startsWith('下') ? 1 : 0;
     push({ date: t.add(shift, 'month').endOf('month').format('YYYY-MM-DD'), ...at(m), yearCertain: true });
   }
-  for (const m of text.matchAll(YEAR_END)) {
+  if (text.includes('年底')) for (const m of text.matchAll(YEAR_END)) {
     const year = t.year() + (m[1] === '明' ? 1 : m[1] === '去' ? -1 : 0);
     push({ date: iso(year, 12, 31), ...at(m), yearCertain: true });
   }
-  for (const m of text.matchAll(NEW_YEAR_DAY)) push({ date: iso(t.year(), 1, 1), ...at(m), yearCertain: false });
-  for (const [word, days] of [['大后天', 3], ['后天', 2]] as const) {
+  if (text.includes('元旦')) for (const m of text.matchAll(NEW_YEAR_DAY)) push({ date: iso(t.year(), 1, 1), ...at(m), yearCertain: false });
+  for (const [word, days] of DAYS_AFTER) {
     const i = text.indexOf(word);
     if (i >= 0) push({ date: addDays(today, days), index: i, end: i + word.length, yearCertain: true });
   }
@@ -546,8 +721,11 @@ function findDates(text: string, today: IsoDate): FoundDate[] {
   let rest = text;
   for (const [a, b] of taken) rest = rest.slice(0, a) + ' '.repeat(b - a) + rest.slice(b);
   if (!CHRONO_HINT.test(rest)) return out.sort((a, b) => a.index - b.index);
+  if (probe) return NEEDS_CHRONO;
+  // Core awaits Understander.prepare() first, so this is a slip in the caller, not a date to leave unread
+  if (!chrono) throw new Error('chrono-node not loaded: call Understander.prepare() before understand()');
   const ref = new Date(`${today}T12:00:00+08:00`);
-  for (const r of chronoHans.casual.parse(text, { instant: ref, timezone: 480 })) {
+  for (const r of chrono.parse(text, { instant: ref, timezone: 480 })) {
     let y = r.start.get('year');
     const mo = r.start.get('month');
     const d = r.start.get('day');

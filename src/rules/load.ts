@@ -1,11 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { RULES_DIR } from '../paths.ts';
 import { catalogueSchema, noticeSchema, type Catalogue, type Notice } from './schema.ts';
 
-export const DEFAULT_RULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../rules');
+export const DEFAULT_RULES_DIR = RULES_DIR;
 export const CATALOGUE_FILE = 'catalogue.yaml';
 
 export class RulesError extends Error {
