@@ -4,6 +4,7 @@
  */
 import { Core } from '../src/core/bot.ts';
 import { loadFlows } from '../src/core/flows.ts';
+import { loadChat } from '../src/nlu/extra.ts';
 import { EmbeddedState } from '../src/state/embedded.ts';
 import type { RuleSet } from '../src/rules/load.ts';
 import type { Clock } from '../src/engine/dates.ts';
@@ -18,7 +19,7 @@ export async function benchMemory(rules: RuleSet, dialogues = 100_000) {
   if (!globalThis.gc) throw new Error('run with node --expose-gc');
   const clock: Clock = { now: () => Date.parse('2023-11-01T10:00:00+08:00'), today: () => '2023-11-01' };
   const state = await EmbeddedState.open({ dir: '', memoryOnly: true, maxSessions: dialogues * 2, now: clock.now });
-  const core = new Core({ rules: () => rules, flows: loadFlows(), clock, store: state.sessions });
+  const core = new Core({ rules: () => rules, flows: loadFlows(), chat: loadChat(), clock, store: state.sessions });
   const texts = ['方太乡低保户交多少钱', '桂阳街道交多少钱', '我是特困，兴国方太的，交多少', '桂阳 大学生 交多少'];
   // warm everything up before the baseline
   for (let i = 0; i < 1000; i++) await core.handle({ chatId: 'w', userId: `w${i}`, chatType: 'private', mentioned: true, forwarded: false, text: texts[i % 4]!, time: clock.now() });

@@ -23,13 +23,3 @@ export function offline(bot: Bot) {
   return { sent: () => sent };
 }
 
-
-/** Answers the first question of a freshly started bot and says "ready" (the start-up benchmark's finish line). */
-export async function answerFirst(bot: Bot): Promise<void> {
-  const api = offline(bot);
-  const now = Math.floor(Date.now() / 1000);
-  const resident = { id: 42, is_bot: false, first_name: '居民' };
-  await bot.handleUpdate({ update_id: 1, message: { message_id: 1, date: now, chat: { id: 42, type: 'private', first_name: '居民' }, from: resident, text: '方太乡低保户交多少钱' } });
-  if (api.sent() !== 1) throw new Error('not answered');
-  process.stdout.write('ready\n');
-}

@@ -1,7 +1,10 @@
-/** Start-up of a plain grammY echo bot: "ready" once the first message has been echoed (Bot API answered locally). */
+/**
+ * The reference for start-up: a plain grammY echo bot with grammY's own long polling, pointed at the local Bot API
+ * stand-in the benchmark runs (TELEGRAM_API_ROOT), bundled like our bot.
+ */
 import { Bot } from 'grammy';
 
-const { BOT_INFO, TOKEN, answerFirst } = await import('../offline.ts');
-const bot = new Bot(TOKEN, { botInfo: BOT_INFO });
+const bot = new Bot(process.env.TELEGRAM_BOT_TOKEN!, { client: { apiRoot: process.env.TELEGRAM_API_ROOT! } });
 bot.on('message:text', (ctx) => ctx.reply(ctx.message.text));
-await answerFirst(bot);
+process.on('SIGTERM', () => process.exit(0));
+await bot.start();
