@@ -3,13 +3,18 @@
  * Starts every channel whose settings are present (Telegram: TELEGRAM_BOT_TOKEN; WeChat: WECHATY_PUPPET);
  * the console chat when none are.
  */
-import 'dotenv/config';
 import { readConfig, ConfigError, type Config } from './config.ts';
 import { createApp, type App } from './app.ts';
 import { createLogger, type Logger } from './log.ts';
-import { runConsole } from './channels/console.ts';
 import { ChatQueue } from './channels/queue.ts';
 import { commonArgs } from './cli/args.ts';
+
+// settings from .env in the working folder, if there is one; what is already in the environment wins
+try {
+  process.loadEnvFile();
+} catch (e) {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+}
 
 const USAGE = '用法：npm start -- [--today YYYY-MM-DD] [--region 地区]';
 const args = commonArgs(process.argv.slice(2), USAGE);
@@ -93,6 +98,7 @@ async function main() {
   const log = createLogger(consoleOnly ? 'warn' : config.LOG_LEVEL);
   const app = await createApp(config, { region: args.region, log, watchRules: true });
   if (consoleOnly) {
+    const { runConsole } = await import('./channels/console.ts');
     await runConsole(app.handler, app.clock);
     await app.close();
     return;

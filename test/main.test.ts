@@ -6,7 +6,7 @@
  * `npm start` runs (dist/, made by scripts/build.mjs).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,17 @@ describe('npm start', () => {
     expect(await p.exited).toBe(2);
     expect(p.err()).toContain('TELEGRAM_BOT_TOKEN');
     expect(p.out()).toBe('');
+  }, 60_000);
+
+  it('reads .env from the folder it is started in; the environment wins over it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dotenv-'));
+    writeFileSync(join(dir, '.env'), 'TELEGRAM_BOT_TOKEN=not-a-token\nREMINDER_TIME=9点\n');
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TELEGRAM_|WECHATY_|REDIS_URL|BOT_|REMINDER_)/.test(k)));
+    const proc = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: dir, env: { ...clean, REMINDER_TIME: '08:30' } });
+    let err = '';
+    proc.stderr.on('data', (d) => (err += d));
+    expect(await new Promise((r) => proc.on('exit', r))).toBe(2);
+    expect(err).toContain('TELEGRAM_BOT_TOKEN');
+    expect(err).not.toContain('REMINDER_TIME');
   }, 60_000);
 });
