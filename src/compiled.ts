@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RuleSet } from './rules/load.ts';
+import type { IdentityInfo, RuleSet } from './rules/load.ts';
 import type { Flows } from './core/flows.ts';
 import type { Chat } from './nlu/extra.ts';
 import type { CadreFlow } from './cadre/tools.ts';
@@ -43,7 +43,7 @@ export interface LoadOptions {
 interface CacheFile {
   key: string;
   notices: Notice[];
-  identities: [string, RuleSet['identities'] extends Map<string, infer V> ? V : never][];
+  identities: [string, IdentityInfo][];
   flows: Flows;
   chat: Chat;
   cadreFlow: CadreFlow;

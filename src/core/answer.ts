@@ -39,6 +39,11 @@ export interface AnswerOptions {
 /** （…） in an identity's name: left out where the name is only a label */
 const PARENTHESES = /（.*?）/g;
 
+/** an identity's name without its （…） explanation, for a header or a short mention */
+export function plainName(name: string): string {
+  return name.replace(PARENTHESES, '');
+}
+
 /** the notes of the windows that have a waiting period, per notice (rules data, so built once) */
 const coverNotesOf = new WeakMap<Notice, Set<string | undefined>>();
 function coverNotes(notice: Notice): Set<string | undefined> {
@@ -67,7 +72,7 @@ function regionHeader(q: Quote): string {
 }
 
 export function header(q: Quote, notice?: Notice): string {
-  const who = q.identities.length ? q.identities.map((i) => i.name.replace(PARENTHESES, '')).join('、') : '普通居民';
+  const who = q.identities.length ? q.identities.map((i) => plainName(i.name)).join('、') : '普通居民';
   const tier = notice && notice.tiers.length > 1 ? notice.tiers.find((t) => t.id === q.situation.tier)?.name : undefined;
   return `${regionHeader(q)}${who}${tier ? `·${tier}` : ''}`;
 }
@@ -86,7 +91,7 @@ function decisionLines(q: Quote, src: Sources): string[] {
   const d = q.decision;
   if (!d?.winner) return [];
   src.add(d.clause);
-  return [`多种身份按就高原则，按“${d.winner.name.replace(PARENTHESES, '')}”计算`];
+  return [`多种身份按就高原则，按“${plainName(d.winner.name)}”计算`];
 }
 
 function newbornLines(q: Quote, o: AnswerOptions, src: Sources): string[] {

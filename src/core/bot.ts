@@ -16,6 +16,7 @@ import {
   composeVariants,
   contactAnswer,
   notUnderstoodContacts,
+  plainName,
   registerAnswer,
   undecidedAnswer,
   type AnswerOptions,
@@ -74,8 +75,6 @@ const AFTER_TRIGGER = /^[\s,，:：]+/;
 /** a bare choice number (or several) is not a question */
 const ONLY_NUMBERS = /^[\s\d,，、.。]*$/;
 const NO_OPTION = '没有这个选项。';
-/** （…） in an identity's name, left out where the name is only a label */
-const PARENTHESES = /（.*?）/g;
 
 /** One step's wording for one region: {province} / {office} filled in, fixed choices with their labels filled. */
 interface StepText {
@@ -186,10 +185,10 @@ interface Turn {
 }
 
 export class Core {
-  private understander: Understander;
-  private understanderFor: RuleSet;
-  /** built with the Understander, for the same rule set */
-  private tables: RuleTables;
+  /** the rule set the understander and the tables below were built for (see useRules) */
+  private understanderFor!: RuleSet;
+  private understander!: Understander;
+  private tables!: RuleTables;
   readonly store: SessionStore;
   private readonly triggers: string[];
   private readonly chat: ChatMessages;
@@ -204,11 +203,9 @@ export class Core {
     const chat = opts.chat;
     this.chat = chat.messages;
     this.chatWords = chat.words;
-    this.understanderFor = opts.rules();
-    this.understander = new Understander(this.understanderFor, opts.flows, chat.words);
     const f = opts.flows;
     this.steps = { enquiry: stepsBySlot(f.enquiry, f), pay: stepsBySlot(f.pay, f) };
-    this.tables = new RuleTables(this.understanderFor, [...f.enquiry.steps, ...f.pay.steps]);
+    this.useRules(opts.rules());
     this.store = opts.store ?? new MemorySessionStore();
     this.triggers = opts.triggers ?? ['医保'];
     this.followUps = f.enquiry.answer?.followUps ?? [];
@@ -218,12 +215,16 @@ export class Core {
 
   private get rules(): RuleSet {
     const r = this.opts.rules();
-    if (r !== this.understanderFor) {
-      this.understanderFor = r;
-      this.understander = new Understander(r, this.opts.flows, this.chatWords);
-      this.tables = new RuleTables(r, [...this.opts.flows.enquiry.steps, ...this.opts.flows.pay.steps]);
-    }
+    if (r !== this.understanderFor) this.useRules(r);
     return r;
+  }
+
+  /** what is built once per rule set: at start, and again when the rules are reloaded */
+  private useRules(r: RuleSet) {
+    const f = this.opts.flows;
+    this.understanderFor = r;
+    this.understander = new Understander(r, f, this.chatWords);
+    this.tables = new RuleTables(r, [...f.enquiry.steps, ...f.pay.steps]);
   }
 
   private get m() {
@@ -345,7 +346,7 @@ export class Core {
     const filled = this.absorb(t, u);
     if (filled === 'uncovered') return;
     if (u.correction && filled.has('identities') && asking !== 'identities') {
-      const names = (s.situation.identities ?? []).map((id) => this.rules.identities.get(id)?.name.replace(PARENTHESES, '') ?? id);
+      const names = (s.situation.identities ?? []).map((id) => plainName(this.rules.identities.get(id)?.name ?? id));
       t.out.push(fill(this.chat.corrected, { who: names.join('、') || '普通居民' }));
     }
     if (before && filled.size) this.pushBack(s, before);

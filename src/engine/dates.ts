@@ -81,16 +81,11 @@ export function shanghaiTime(now: number): string {
 }
 
 /** 2024年3月1日 (answers name the same few dates again and again: remembered like the arithmetic above) */
-const cnDates = new Map<string, string>();
 export function cnDate(date: IsoDate): string {
-  let v = cnDates.get(date);
-  if (v === undefined) {
+  return remember(`${date}>cn`, () => {
     const m = ISO.exec(date);
-    v = m ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : date;
-    if (cnDates.size > 20_000) cnDates.clear();
-    cnDates.set(date, v);
-  }
-  return v;
+    return m ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : date;
+  });
 }
 
 export function cnMoney(yuan: number): string {

@@ -11,9 +11,7 @@ export class Sources {
   constructor(private readonly cite: string) {}
   add(clause: string | null | undefined): string {
     if (!clause || clause === '无') return '';
-    if (!clause.includes('、')) {
-      if (!this.clauses.includes(clause)) this.clauses.push(clause);
-    } else for (const c of clause.split('、')) if (!this.clauses.includes(c)) this.clauses.push(c);
+    for (const c of clause.split('、')) if (!this.clauses.includes(c)) this.clauses.push(c);
     return clause;
   }
   line(): string {

@@ -613,12 +613,7 @@ const CHRONO_HINT = /[月日号天周星拜晚早午夜\/\-.:：]|\d{3}/;
 /** a character every date findDates reads holds: a digit, 月, 年 (年底), 旦 (元旦), 天 (后天) or one of CHRONO_HINT's */
 const DATE_HINT = /[\d月年旦天日号周星拜晚早午夜\/\-.:：]/;
 
-/**
- * chrono's casual Chinese parsers, each pattern built once. chrono 2.x makes most of its Chinese patterns anew on
- * every parse (innerPattern() returns a new RegExp, so its own cache never hits), and V8 forgets compiled regular
- * expressions at garbage collection, so every parse compiled them again (~0.2 ms). The patterns depend on nothing
- * in the parsing context, and one without a g / y flag keeps no state between matches: one RegExp serves all parses.
- */
+/** chrono-node's Chinese parser, once loadDateParser() has loaded it */
 let chrono: ChronoHans.Chrono | undefined;
 let loading: Promise<void> | undefined;
 
@@ -635,6 +630,12 @@ export function loadDateParser(): Promise<void> {
   return loading;
 }
 
+/**
+ * chrono's casual Chinese parsers, each pattern built once. chrono 2.x makes most of its Chinese patterns anew on
+ * every parse (innerPattern() returns a new RegExp, so its own cache never hits), and V8 forgets compiled regular
+ * expressions at garbage collection, so every parse compiled them again (~0.2 ms). The patterns depend on nothing
+ * in the parsing context, and one without a g / y flag keeps no state between matches: one RegExp serves all parses.
+ */
 function buildChrono(chronoHans: typeof ChronoHans): ChronoHans.Chrono {
   const config = chronoHans.createCasualConfiguration();
   const patternOnce = (p: ChronoHans.Parser): ChronoHans.Parser => {
