@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     env: { TZ: 'UTC' },
+    // a temporary folder per run, removed at the end (test/support/temp-root.ts)
+    globalSetup: ['test/support/temp-root.ts'],
   },
 });

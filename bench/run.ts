@@ -5,7 +5,7 @@
  * Run with `node --expose-gc --import tsx bench/run.ts` (what `npm run bench` does); BENCH_QUICK=1 for a short run.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,7 @@ async function main() {
   rows.push({ figure: 'start-up to first answer (restart)', value: ours, unit: 'ms', reference: echo, referenceName: 'grammY echo bot', ratio: ours / echo, target: '≤ 1.5× echo', met: ours / echo <= 1.5 });
   rows.push({ figure: 'start-up, first after a new build', value: firstStart, unit: 'ms', reference: echo, referenceName: 'grammY echo bot', ratio: firstStart / echo, target: '— (informative)', met: true });
   results.startup = { ours, firstStart, echo };
+  rmSync(dataDir, { recursive: true, force: true });
   }
 
   const fmt = (v: number | null) => (v === null ? '—' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(v >= 1 ? 2 : 3));

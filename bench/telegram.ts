@@ -6,7 +6,7 @@
  * The mix: residents' one-line questions (test/questions.yaml) sent in groups with an @-mention and answered at
  * once, and the scripted dialogues (test/transcripts/*.yaml) typed turn by turn in private chats.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bot } from 'grammy';
@@ -93,7 +93,15 @@ export async function ourBot(opts: { files?: boolean } = {}) {
   // one clock instant for the whole run: the per-member flood limit would otherwise silence the mix
   const app = await createApp(readConfig({ FLOOD_MAX_PER_MINUTE: '1000000', LOG_LEVEL: 'silent' }), { clock, state });
   const bot = createTelegramBot({ token: TOKEN, botInfo: BOT_INFO, core: app.handler, now: clock.now });
-  return { bot, app, api: offline(bot), close: () => app.close() };
+  return {
+    bot,
+    app,
+    api: offline(bot),
+    close: async () => {
+      await app.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function echoBot() {
