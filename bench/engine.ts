@@ -54,7 +54,7 @@ export function jdm(rules: RuleSet) {
       const t = id ? n.identities[id]! : null;
       for (const tier of n.tiers) {
         const feeOf = (late: boolean) => {
-          if (late && ls) return tier.amount + ls.amount;
+          if (late && ls) return ls.amount === null ? null : tier.amount + ls.amount;
           if (!t || t.fee.kind === 'standard') return tier.amount;
           if (t.fee.kind === 'full') return 0;
           if (t.fee.kind === 'subsidy') return Math.max(0, tier.amount - t.fee.amount);
@@ -70,6 +70,8 @@ export function jdm(rules: RuleSet) {
           const ranges: [number, number | null, boolean][] =
             split !== null && from <= split && (to === null || to > split) ? [[from, split, false], [split + 1, to, true]] : [[from, to, split !== null && from > split]];
           for (const [a, b, late] of ranges) {
+            const fee = feeOf(late);
+            if (fee === null) continue; // the notice does not decide this fee: our engine gives no figure either
             rows.push({
               _id: `r${++r}`,
               region: `"${n.id}"`,
@@ -77,7 +79,7 @@ export function jdm(rules: RuleSet) {
               tier: String(tier.id),
               paid: b === null ? `>= ${a}` : `[${a}..${b}]`,
               paid2: coverCond,
-              fee: String(feeOf(late)),
+              fee: String(fee),
               coverStart: cover,
             });
           }

@@ -44,8 +44,8 @@ export function deadlinesOf(n: Notice): Deadline[] {
     const ls = n.lateSurcharge;
     out.push({
       date: ls.paidAfter,
-      label: '按原缴费标准缴费',
-      after: `${cnDate(addDays(ls.paidAfter, 1))}起缴费：${ls.text}。`,
+      label: ls.label,
+      after: `${ls.text}。`,
       clauses: [ls.clause],
     });
   }

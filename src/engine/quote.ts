@@ -379,6 +379,8 @@ function lateFee(
   named: { name: string }[],
   standard: TierAmount[],
 ): FeeResult {
+  const amount = ls.amount;
+  if (amount === null) return { status: 'undecided', text: ls.text, standard };
   const lateUndecided = resolved.some((r) => r.t.lateFee === 'undecided') || special.length > 0;
   if (lateUndecided) {
     return {
@@ -392,8 +394,8 @@ function lateFee(
     late: true,
     amounts: fee.amounts.map((a) => ({
       ...a,
-      amount: a.amount + ls.amount,
-      parts: `${a.tierName ?? ''}${a.amount}元 + 财政补助${ls.amount}元`,
+      amount: a.amount + amount,
+      parts: `${a.tierName ?? ''}${a.amount}元 + 财政补助${amount}元`,
       clause: ls.clause,
     })),
   };

@@ -156,7 +156,13 @@ export const noticeSchema = z
     multipleIdentities: z.object({ rule: z.literal('highest'), clause }).strict().nullable(),
     windows: z.array(paymentWindow).min(1),
     closedAfterLast: cited.optional(),
-    lateSurcharge: z.object({ paidAfter: isoDate, amount: money, clause, text: z.string() }).strict().nullable(),
+    // amount: what is added to the personal fee after paidAfter; null when the notice names the addition but not its
+    // amount (桂阳: 「+2024年财政补助」), and then the fee after that day is 「通知未明确」 with `text` saying why
+    // label: what ends on paidAfter, as the deadline reminders name it
+    lateSurcharge: z
+      .object({ paidAfter: isoDate, amount: money.nullable(), clause, text: z.string(), label: z.string().min(1) })
+      .strict()
+      .nullable(),
     lateSurchargeUndecided: z.string().optional(),
     identities: z.record(z.string(), treatment),
     students: z.object({ college: cited.optional() }).strict(),
