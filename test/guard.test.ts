@@ -37,6 +37,16 @@ describe('personal numbers', () => {
       expect(maskPii(t).found).toEqual([]);
     }
   });
+  it('a mistyped ID (wrong check digit) is still masked as an ID; 18 digits without an ID\'s shape are not', () => {
+    const typo = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+    expect(validId18(typo)).toBe(false);
+    const m = maskPii(`我身份证号是${typo}，方太乡低保户交多少`);
+    expect(m.found).toEqual(['id']);
+    expect(m.text).not.toContain(typo.slice(6, 14));
+    expect(maskPii('36073219650312123X').found).toEqual(['id']);
+    // not an ID's shape (no birth date in it) and not a card: an ordinary long number stays
+    expect(maskPii('123456789012345678').found).toEqual([]);
+  });
   it('an ID ending in X, and an old 15-digit one', () => {
     const x = makeId('11010519491231002');
     expect(maskPii(`号码 ${x.toLowerCase()} 查一下`).found).toEqual(['id']);

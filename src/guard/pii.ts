@@ -1,6 +1,6 @@
 /**
  * Personal numbers residents paste into groups: Chinese resident ID numbers (18 digits with a valid check
- * digit, and the old 15-digit ones), mobile numbers and bank-card numbers (Luhn). They are masked before
+ * digit or at least an ID's shape — a mistyped ID is still someone's ID — and the old 15-digit ones), mobile numbers and bank-card numbers (Luhn). They are masked before
  * anything is understood, logged or stored.
  */
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -11,6 +11,15 @@ export function validId18(s: string): boolean {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(s[i]) * W[i]!;
   return CHECK[sum % 11] === s[17]!.toUpperCase();
+}
+
+/**
+ * 18 characters shaped like an ID whatever its check digit says (a digit or two mistyped): an area code that
+ * does not start with 0, then a birth date 19xx/20xx-MM-DD.
+ */
+const ID_SHAPE = /^[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]$/i;
+export function idShaped18(s: string): boolean {
+  return ID_SHAPE.test(s);
 }
 
 export function validId15(s: string): boolean {
@@ -36,7 +45,7 @@ export function luhn(s: string): boolean {
 export type PiiKind = 'id' | 'mobile' | 'bank';
 
 function classify(digits: string): PiiKind | null {
-  if (digits.length === 18 && validId18(digits)) return 'id';
+  if (digits.length === 18 && (validId18(digits) || idShaped18(digits))) return 'id';
   if (digits.length === 15 && validId15(digits)) return 'id';
   if (digits.length === 11 && /^1[3-9]/.test(digits)) return 'mobile';
   if (digits.length >= 16 && digits.length <= 19 && luhn(digits)) return 'bank';
@@ -51,6 +60,7 @@ const ID_LENGTH = 18;
 /** A run that may hold an ID among other digits: an ID if any 18 characters of it are one, else masked as a card. */
 function classifyGlued(chars: string): PiiKind {
   for (let i = 0; i + ID_LENGTH <= chars.length; i++) if (validId18(chars.slice(i, i + ID_LENGTH))) return 'id';
+  if (chars.length === ID_LENGTH && idShaped18(chars)) return 'id';
   return 'bank';
 }
 export const MASK = '[已隐藏]';
