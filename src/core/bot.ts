@@ -171,7 +171,7 @@ interface Turn {
   /** a one-shot question: answer now with what is known, ask only for the region */
   oneShot: boolean;
   /** the message named a county / province that holds more than the township we have */
-  broad?: string;
+  broad?: { word: string; regionIds: string[] };
   /** rules undecided[].topic asked about in this message */
   undecided: string[];
   /** this message says who the person is (低保户怎么交: what applies to them comes before the steps) */
@@ -548,7 +548,7 @@ export class Core {
       t.ended = 'failed';
       return 'uncovered';
     } else if (!sit.region && u.broad.length) {
-      t.broad = u.broad[0]!.word;
+      t.broad = u.broad[0]!;
     }
     t.region = sit.region ? rules.byId.get(sit.region) : undefined;
 
@@ -708,7 +708,10 @@ export class Core {
     const st = this.step_(t, slot);
     const notice = t.region;
     const tables = this.tables;
-    if (st.choices === 'regions') return tables.regionChoices;
+    if (st.choices === 'regions') {
+      const offered = t.s.offered;
+      return offered ? tables.regionChoices.filter((c) => offered.includes(c.value as string)) : tables.regionChoices;
+    }
     if (st.choices === 'tiers') {
       if (!labels) return (notice?.tiers ?? []).map((x) => ({ label: '', value: String(x.id) }));
       // what this person pays in each tier (their own amounts where rules/ give them), or the standard when the notice does not decide
@@ -729,9 +732,15 @@ export class Core {
     s.answered = false;
     const st = this.step_(t, slot);
     const text = this.tables.step(st, t.region);
+    // after a county or province name, only the regions in it are offered (the numbers typed back count in that list)
+    if (slot === 'region') {
+      if (t.broad) s.offered = t.broad.regionIds;
+      else delete s.offered;
+    }
     const choices = this.choicesFor(t, slot);
     if (slot === 'region' && t.broad) {
-      t.out.push(fill(this.chat.regionAskBroad, { place: t.broad, regions: this.tables.regionShorts }));
+      const regions = this.rules.notices.filter((n) => s.offered!.includes(n.id)).map((n) => n.region.short).join('、');
+      t.out.push(fill(this.chat.regionAskBroad, { place: t.broad.word, regions }));
     } else if (!quiet) t.out.push(text.ask);
     if (choices.length) {
       const replyChoices: ReplyChoice[] = [];

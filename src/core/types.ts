@@ -77,6 +77,8 @@ export interface Session {
   onBehalf?: boolean;
   /** the words that opened the current question (masked by the guards), for the statistics */
   question?: string;
+  /** the regions offered when the region was asked after a county or province name (兴国 → 方太乡 only) */
+  offered?: string[];
   /** when the last "please type" hint for a picture/voice was sent */
   hintedAt?: number;
   updatedAt: number;
