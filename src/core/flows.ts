@@ -47,6 +47,7 @@ const lexiconSchema = z
     history: z.object({ new: words, interrupted: words, continuing: words }).strict(),
     dateAfter: words,
     birthCues: words,
+    newborn: z.object({ children: words, births: words }).strict(),
     paidCues: words,
   })
   .strict();
