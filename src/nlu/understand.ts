@@ -126,7 +126,15 @@ const FRESHMAN = /(?:考上|考进|考入|考取|录取)了?[^，,。；;！!？
 const FRESHMAN_HINT = /[考录]/;
 /** an age beyond this is a typo or not an age */
 const MAX_AGE = 130;
-const AGE = /(\d{2,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)\s*多?\s*(周岁|岁)/g;
+const AGE_NUMBER = '(\\d{2,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)';
+/** words before an age that make it “not yet”: 快70岁 is 69 */
+const NOT_YET = '(快要|快|将近|马上|不到)';
+/** 65岁 / 七十多岁 / 快70岁 */
+const AGE = new RegExp(`${NOT_YET}?${AGE_NUMBER}\\s*多?\\s*(?:周岁|岁)`, 'g');
+/** 今年65了 / 都70多了 / 快70了: an age without 岁 only after one of these words and before 了 (交65元 is no age) */
+const AGE_NOW = new RegExp(`(?:${NOT_YET}|今年|已经|都)${AGE_NUMBER}多?了`, 'g');
+/** 年满60 / 年过六十: no 了 needed, but not 年满90天 */
+const AGE_REACHED = new RegExp(`(?:年满|年过)${AGE_NUMBER}多?(?![\\d日天年月元块号分档])`, 'g');
 /** a birth year in 孩子2015年出生: 4 or 2 digits */
 const YEAR = /(\d{4}|\d{2})\s*年/g;
 /** a born child is a newborn for so many years (an older birth date is an age, not a newborn) */
@@ -456,12 +464,10 @@ export class Understander {
     // identities that were also negated ("不是低保，是特困") keep only the positive mention
     if (u.negated.length) u.negated = u.negated.filter((id) => !u.identities.includes(id));
 
-    // age: 65岁 / 70多岁 → the category the catalogue gives that age (60周岁以上老年人)
-    if (text.includes('岁')) for (const m of text.matchAll(AGE)) {
-      const age = cnNumber(m[1]!);
-      if (age === null || age >= MAX_AGE) continue;
-      this.addAgeYears(u, age);
-    }
+    // age: 65岁 / 70多岁 / 今年65了 / 快70了 / 年满60 → the category the catalogue gives that age (60周岁以上老年人)
+    if (text.includes('岁')) for (const m of text.matchAll(AGE)) this.addAge(u, m[2]!, !!m[1]);
+    if (text.includes('了')) for (const m of text.matchAll(AGE_NOW)) this.addAge(u, m[2]!, !!m[1]);
+    if (text.includes('年满') || text.includes('年过')) for (const m of text.matchAll(AGE_REACHED)) this.addAge(u, m[1]!, false);
     // 宝宝11月出生的 / 小孩2024年4月10日刚出生 (not 孩子2015年出生的: a year long past is no newborn)
     if (!u.identities.includes('newborn') && !u.negated.includes('newborn')) {
       for (const m of text.matchAll(this.newbornRe)) {
@@ -476,6 +482,13 @@ export class Understander {
     // 大学新生 is also a 高校大学生
     if (u.identities.includes('college_freshman')) u.identities = u.identities.filter((i) => i !== 'college_student');
     if (u.identities.length) u.ordinary = false;
+  }
+
+  /** an age said in words (`notYet`: 快70 is not yet 70) → the category the catalogue gives that age */
+  private addAge(u: Understanding, said: string, notYet: boolean) {
+    const n = cnNumber(said);
+    if (n === null || n >= MAX_AGE) return;
+    this.addAgeYears(u, notYet ? n - 1 : n);
   }
 
   /** an age in years → the category the catalogue gives that age */
