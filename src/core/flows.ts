@@ -43,7 +43,7 @@ const lexiconSchema = z
     correction: words,
     commands: z.object({ back: words, restart: words, stop: words, help: words }).strict(),
     noise: words,
-    studyPlace: z.object({ inProvinceCue: words, outsideWords: words, insuredAtSchool: words, notInsuredAtSchool: words }).strict(),
+    studyPlace: z.object({ inProvinceCue: words, outsideWords: words, insuredAtSchool: words, notInsuredAtSchool: words, collegeWords: words }).strict(),
     history: z.object({ new: words, interrupted: words, continuing: words }).strict(),
     dateAfter: words,
     birthCues: words,

@@ -137,6 +137,8 @@ const AGE_NOW = new RegExp(`(?:${NOT_YET}|今年|已经|都)${AGE_NUMBER}多?了
 const AGE_REACHED = new RegExp(`(?:年满|年过)${AGE_NUMBER}多?(?![\\d日天年月元块号分档])`, 'g');
 /** a birth year in 孩子2015年出生: 4 or 2 digits */
 const YEAR = /(\d{4}|\d{2})\s*年/g;
+/** identities that say which school someone is at: a place of study then says nothing more */
+const STUDENTS = ['college_student', 'college_freshman', 'school_student', 'preschool'];
 /** a born child is a newborn for so many years (an older birth date is an age, not a newborn) */
 const NEWBORN_YEARS = 2;
 const TIER = /(?<!哪)(?:第)?([一二两12])\s*档/g;
@@ -225,6 +227,8 @@ export class Understander {
   private readonly byAge: { id: string; fromAge: number }[];
   /** 宝宝11月出生的 / 小孩2024年4月10日刚出生: a child word, then (after a date, perhaps) a birth word */
   private readonly newbornRe: RegExp;
+  /** 大学 / 高校 / 研究生…: with a place of study, a university student */
+  private readonly collegeWords: RegExp;
 
   constructor(
     private readonly rules: RuleSet,
@@ -280,6 +284,7 @@ export class Understander {
     // CN_CHOICE matches at most 3 characters (第十个)
     this.longestBare = Math.max(3, ...[...this.yes, ...this.no, ...this.ack].map((w) => w.length));
     const alts = (ws: string[]) => [...new Set(ws)].sort((a, b) => b.length - a.length).map(escape).join('|');
+    this.collegeWords = new RegExp(alts(lx.studyPlace.collegeWords));
     // 孩子生了病 is no birth
     this.newbornRe = new RegExp(`(?:${alts(lx.newborn.children)})([^，,。；;！!？?\\s]{0,12}?)(?:刚刚|刚|才)?(?:${alts(lx.newborn.births)})(?!病)`, 'g');
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
@@ -355,6 +360,7 @@ export class Understander {
     const studySpans = this.studySpans(text);
     const found = this.readWords(text, u, studySpans);
     this.readIdentities(text, u, ctx.today);
+    this.readCollegeByPlace(text, u, studySpans);
 
     const regionId = u.regionIds.length === 1 ? u.regionIds[0] : ctx.region;
     const notice = regionId ? this.rules.byId.get(regionId) : undefined;
@@ -507,6 +513,14 @@ export class Understander {
       this.addAgeYears(u, age);
     } else if (!u.identities.includes('newborn')) u.identities.push('newborn');
     if (u.identities.length) u.ordinary = false;
+  }
+
+  /** 在重庆大学城读书 / 在重庆读书的大学生: a place of study and a university mentioned → a 高校大学生 */
+  private readCollegeByPlace(text: string, u: Understanding, studySpans: StudySpan[]) {
+    if (!studySpans.length || !this.collegeWords.test(text)) return;
+    if (STUDENTS.some((id) => u.identities.includes(id) || u.negated.includes(id))) return;
+    u.identities.push('college_student');
+    u.ordinary = false;
   }
 
   /** where a university student studies */
