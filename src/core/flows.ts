@@ -44,6 +44,7 @@ const lexiconSchema = z
     commands: z.object({ back: words, restart: words, stop: words, help: words }).strict(),
     noise: words,
     studyPlace: z.object({ inProvinceCue: words, outsideWords: words, insuredAtSchool: words, notInsuredAtSchool: words, collegeWords: words }).strict(),
+    paidElsewhere: z.object({ places: words, verbs: words }).strict(),
     history: z.object({ new: words, interrupted: words, continuing: words }).strict(),
     dateAfter: words,
     birthCues: words,

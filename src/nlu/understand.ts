@@ -41,6 +41,8 @@ export interface Understanding {
   /** the whole message is thanks / ok */
   ack: boolean;
   channelIds: string[];
+  /** says it was already paid somewhere else (在学校交了, 在外地交了…) */
+  paidElsewhere: boolean;
   /** anything at all recognised */
   recognised: boolean;
 }
@@ -137,6 +139,8 @@ const AGE_NOW = new RegExp(`(?:${NOT_YET}|今年|已经|都)${AGE_NUMBER}多?了
 const AGE_REACHED = new RegExp(`(?:年满|年过)${AGE_NUMBER}多?(?![\\d日天年月元块号分档])`, 'g');
 /** a birth year in 孩子2015年出生: 4 or 2 digits */
 const YEAR = /(\d{4}|\d{2})\s*年/g;
+/** 学校没交家里交了: between a place and 交了, these say it was not paid there */
+const NOT_DONE = /[没不未]/;
 /** identities that say which school someone is at: a place of study then says nothing more */
 const STUDENTS = ['college_student', 'college_freshman', 'school_student', 'preschool'];
 /** a born child is a newborn for so many years (an older birth date is an age, not a newborn) */
@@ -229,6 +233,10 @@ export class Understander {
   private readonly newbornRe: RegExp;
   /** 大学 / 高校 / 研究生…: with a place of study, a university student */
   private readonly collegeWords: RegExp;
+  /** 在外地交了 / 学校已经交了 / 在广东买了: paid somewhere else (the group: what stands between place and verb) */
+  private readonly paidElsewhereRe: RegExp;
+  /** any of its verbs: most messages have none, and skip the long pattern */
+  private readonly paidVerb: RegExp;
 
   constructor(
     private readonly rules: RuleSet,
@@ -285,6 +293,9 @@ export class Understander {
     this.longestBare = Math.max(3, ...[...this.yes, ...this.no, ...this.ack].map((w) => w.length));
     const alts = (ws: string[]) => [...new Set(ws)].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.collegeWords = new RegExp(alts(lx.studyPlace.collegeWords));
+    const pe = lx.paidElsewhere;
+    this.paidVerb = new RegExp(alts(pe.verbs));
+    this.paidElsewhereRe = new RegExp(`(?:${alts([...pe.places, ...Object.values(words.places).flat()])})([^，,。；;！!？?\\s]{0,4}?)(?:${alts(pe.verbs)})`, 'g');
     // 孩子生了病 is no birth
     this.newbornRe = new RegExp(`(?:${alts(lx.newborn.children)})([^，,。；;！!？?\\s]{0,12}?)(?:刚刚|刚|才)?(?:${alts(lx.newborn.births)})(?!病)`, 'g');
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
@@ -331,6 +342,7 @@ export class Understander {
       numbers: [],
       ack: false,
       channelIds: [],
+      paidElsewhere: false,
       recognised: false,
     };
     if (NUMBERS_ONLY.test(text)) {
@@ -366,6 +378,7 @@ export class Understander {
     const notice = regionId ? this.rules.byId.get(regionId) : undefined;
     readTier(text, u, notice, ctx);
     if (notice) this.readStudyPlace(text, u, notice, ctx, studySpans, found);
+    this.readPaidElsewhere(text, u);
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
       u.facts.insuredAtSchool = u.yesNo;
     }
@@ -513,6 +526,16 @@ export class Understander {
       this.addAgeYears(u, age);
     } else if (!u.identities.includes('newborn')) u.identities.push('newborn');
     if (u.identities.length) u.ordinary = false;
+  }
+
+  /** 在学校交了 / 在外地交了医保: already paid somewhere else (not 学校没交家里交了) */
+  private readPaidElsewhere(text: string, u: Understanding) {
+    if (u.facts.insuredAtSchool) u.paidElsewhere = true;
+    else if (this.paidVerb.test(text)) for (const m of text.matchAll(this.paidElsewhereRe)) {
+      if (NOT_DONE.test(m[1]!) || (u.facts.insuredAtSchool === false && m[0].startsWith('学校'))) continue;
+      u.paidElsewhere = true;
+      break;
+    }
   }
 
   /** 在重庆大学城读书 / 在重庆读书的大学生: a place of study and a university mentioned → a 高校大学生 */
