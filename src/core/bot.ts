@@ -63,6 +63,8 @@ export interface Outcome {
 const FACT_SLOTS: readonly FactName[] = ['studyInProvince', 'insuredAtSchool'];
 const DATE_TOPICS: Topic[] = ['fee', 'deadline', 'cover'];
 const IDENTITY_TOPICS: Topic[] = ['fee', 'who', 'twice', 'tier'];
+/** what 已经在学校交了，家里还要交吗 asks: whether to pay (again), not how much */
+const PAY_AGAIN: Topic[] = ['fee', 'who', 'tier', 'twice'];
 const MAX_BACK = 10;
 /** what to ask first when several things are missing: the flow's order (region → identities → details → tier → date) */
 const MISSING_ORDER: Quote['missing'][number][] = ['studyInProvince', 'insuredAtSchool', 'newStudent', 'bornOn', 'tier'];
@@ -370,6 +372,8 @@ export class Core {
     s.answered = false;
     s.flow = null;
     s.topics = [];
+    // 已经在别处交过 holds for the question it was said in
+    sit.paidElsewhere = undefined;
     if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
       if (!u.correction) sit.identities = undefined;
@@ -586,6 +590,7 @@ export class Core {
       filled.add('paidOn');
     }
     if (u.history) sit.history = u.history;
+    if (u.paidElsewhere) sit.paidElsewhere = true;
     if (u.channelIds.length && s.asking === 'channel') filled.add('channel');
     return filled;
   }
@@ -640,10 +645,17 @@ export class Core {
     if (topics.length === 0 && t.undecided.length && sit.identities === undefined) {
       return this.finishWith(t, undecidedAnswer(this.quoteNow(t), this.answerOptions(t)));
     }
-    const general = topics.length === 0;
+    let general = topics.length === 0;
     const needs = (list: Topic[]) => general || topics.some((x) => list.includes(x));
     if (!t.oneShot && sit.identities === undefined && needs(IDENTITY_TOPICS)) return this.ask(t, 'identities');
     const q = this.quoteNow(t);
+    // 已经在学校 / 外地交过，家里还要交吗: where the notice does not place this person elsewhere, whether to pay
+    // again is the question (no fee quote, no tier or date to ask), and the notice does not answer it
+    const paidElsewhere = !!sit.paidElsewhere && q.enrol.status === 'here' && needs(PAY_AGAIN);
+    if (paidElsewhere) {
+      s.topics = topics = [...topics.filter((x) => !PAY_AGAIN.includes(x)), 'twice'];
+      general = false;
+    }
     const feeMatters = q.fee.status !== 'none' && q.enrol.status === 'here';
     const missing = [...q.missing].sort((a, b) => MISSING_ORDER.indexOf(a) - MISSING_ORDER.indexOf(b));
     for (const m of missing) {
@@ -655,7 +667,9 @@ export class Core {
       if (m === 'tier' && !t.oneShot && feeMatters && needs(['fee', 'tier'])) return this.ask(t, 'tier');
     }
     if (!t.oneShot && sit.paidOn === undefined && feeMatters && needs(DATE_TOPICS)) return this.ask(t, 'paidOn');
-    this.finishWith(t, composeAnswer(q, s.topics, this.answerOptions(t)));
+    const o = this.answerOptions(t);
+    if (paidElsewhere) o.messages = { ...o.messages, twice: this.chat.paidElsewhere };
+    this.finishWith(t, composeAnswer(q, s.topics, o));
   }
 
   /** a forwarded question that leaves a yes/no fact open: both answers, side by side */

@@ -43,10 +43,12 @@ const lexiconSchema = z
     correction: words,
     commands: z.object({ back: words, restart: words, stop: words, help: words }).strict(),
     noise: words,
-    studyPlace: z.object({ inProvinceCue: words, outsideWords: words, insuredAtSchool: words, notInsuredAtSchool: words }).strict(),
+    studyPlace: z.object({ inProvinceCue: words, outsideWords: words, insuredAtSchool: words, notInsuredAtSchool: words, collegeWords: words }).strict(),
+    paidElsewhere: z.object({ places: words, verbs: words }).strict(),
     history: z.object({ new: words, interrupted: words, continuing: words }).strict(),
     dateAfter: words,
     birthCues: words,
+    newborn: z.object({ children: words, births: words }).strict(),
     paidCues: words,
   })
   .strict();

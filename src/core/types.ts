@@ -56,6 +56,8 @@ export interface KnownSituation {
   bornOn?: IsoDate;
   facts: Partial<Record<FactName, boolean>>;
   history?: History;
+  /** said it was already paid somewhere else (在学校交了, 在外地交了) */
+  paidElsewhere?: boolean;
 }
 
 export interface Snapshot {

@@ -34,6 +34,7 @@ const chatSchema = z
         variants: z.string().min(1),
         newbornDate: z.string().min(1),
         twice: z.string().min(1),
+        paidElsewhere: z.string().min(1),
         contactNoPhone: z.string().min(1),
         corrected: z.string().min(1),
         regionAskBroad: z.string().min(1),

@@ -41,6 +41,8 @@ export interface Understanding {
   /** the whole message is thanks / ok */
   ack: boolean;
   channelIds: string[];
+  /** says it was already paid somewhere else (在学校交了, 在外地交了…) */
+  paidElsewhere: boolean;
   /** anything at all recognised */
   recognised: boolean;
 }
@@ -67,10 +69,10 @@ type Tag =
   | { k: 'history'; h: History }
   | { k: 'insured'; v: boolean }
   | { k: 'outside' }
-  | { k: 'channel'; region: string; id: string }
-  | { k: 'after' }
-  | { k: 'birth' }
-  | { k: 'paid' };
+  | { k: 'channel'; region: string; id: string };
+
+/** words that tell what a date next to them is: a birthday (出生), the day after (之后), a payment made (交了) */
+type Cue = 'birth' | 'after' | 'paid';
 
 const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
@@ -126,7 +128,23 @@ const FRESHMAN = /(?:考上|考进|考入|考取|录取)了?[^，,。；;！!？
 const FRESHMAN_HINT = /[考录]/;
 /** an age beyond this is a typo or not an age */
 const MAX_AGE = 130;
-const AGE = /(\d{2,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)\s*多?\s*(周岁|岁)/g;
+const AGE_NUMBER = '(\\d{2,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)';
+/** words before an age that make it “not yet”: 快70岁 is 69 */
+const NOT_YET = '(快要|快|将近|马上|不到)';
+/** 65岁 / 七十多岁 / 快70岁 */
+const AGE = new RegExp(`${NOT_YET}?${AGE_NUMBER}\\s*多?\\s*(?:周岁|岁)`, 'g');
+/** 今年65了 / 都70多了 / 快70了: an age without 岁 only after one of these words and before 了 (交65元 is no age) */
+const AGE_NOW = new RegExp(`(?:${NOT_YET}|今年|已经|都)${AGE_NUMBER}多?了`, 'g');
+/** 年满60 / 年过六十: no 了 needed, but not 年满90天 */
+const AGE_REACHED = new RegExp(`(?:年满|年过)${AGE_NUMBER}多?(?![\\d日天年月元块号分档])`, 'g');
+/** a birth year in 孩子2015年出生: 4 or 2 digits */
+const YEAR = /(\d{4}|\d{2})\s*年/g;
+/** 学校没交家里交了: between a place and 交了, these say it was not paid there */
+const NOT_DONE = /[没不未]/;
+/** identities that say which school someone is at: a place of study then says nothing more */
+const STUDENTS = ['college_student', 'college_freshman', 'school_student', 'preschool'];
+/** a born child is a newborn for so many years (an older birth date is an age, not a newborn) */
+const NEWBORN_YEARS = 2;
 const TIER = /(?<!哪)(?:第)?([一二两12])\s*档/g;
 const TIER_AMOUNT = /(\d{3,4})\s*元?\s*(?:的|那|这|那个|这个)?\s*(?:档|个档)/g;
 const BARE_AMOUNT = /(\d{3,4})\s*(?:元|块)?/g;
@@ -162,11 +180,15 @@ interface Found {
   /** region, broader, identity and channel names */
   known: Match<Tag>[];
   channels: { region: string; id: string }[];
-  /** where 出生 / 之后 / 交了 and the like begin: they tell what a date near them is */
-  birthAt: number[];
-  afterAt: number[];
-  paidAt: number[];
 }
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** where 出生 / 之后 / 交了 and the like are: they tell what a date next to them is */
+type CueSpans = Record<Cue, Span[]>;
 
 interface FoundDate {
   date: IsoDate;
@@ -191,6 +213,7 @@ const overlaps = (a: { start: number; end: number }, spans: { start: number; end
 
 export class Understander {
   private readonly trie = new Trie<Tag>();
+  private readonly cues = new Trie<Cue>();
   private readonly noise: string[];
   /** any one of the noise words: most messages hold none, and skip the word-by-word removal */
   private readonly anyNoise: RegExp;
@@ -206,6 +229,14 @@ export class Understander {
   private readonly studyRe: RegExp;
   /** categories a stated age alone puts someone in (catalogue fromAge), oldest threshold first */
   private readonly byAge: { id: string; fromAge: number }[];
+  /** 宝宝11月出生的 / 小孩2024年4月10日刚出生: a child word, then (after a date, perhaps) a birth word */
+  private readonly newbornRe: RegExp;
+  /** 大学 / 高校 / 研究生…: with a place of study, a university student */
+  private readonly collegeWords: RegExp;
+  /** 在外地交了 / 学校已经交了 / 在广东买了: paid somewhere else (the group: what stands between place and verb) */
+  private readonly paidElsewhereRe: RegExp;
+  /** any of its verbs: most messages have none, and skip the long pattern */
+  private readonly paidVerb: RegExp;
 
   constructor(
     private readonly rules: RuleSet,
@@ -248,9 +279,10 @@ export class Understander {
     for (const w of lx.studyPlace.insuredAtSchool) t.add(w, { k: 'insured', v: true });
     for (const w of lx.studyPlace.notInsuredAtSchool) t.add(w, { k: 'insured', v: false });
     for (const w of lx.studyPlace.outsideWords) t.add(w, { k: 'outside' });
-    for (const w of lx.dateAfter) t.add(w, { k: 'after' });
-    for (const w of lx.birthCues) t.add(w, { k: 'birth' });
-    for (const w of lx.paidCues) t.add(w, { k: 'paid' });
+    // the date cues have a trie of their own: a longer word of the lexicon that holds one (刚出生, 学校交了) must not hide it
+    for (const w of lx.dateAfter) this.cues.add(w, 'after');
+    for (const w of lx.birthCues) this.cues.add(w, 'birth');
+    for (const w of lx.paidCues) this.cues.add(w, 'paid');
     this.noise = [...new Set(lx.noise.map(normalize))].sort((a, b) => b.length - a.length);
     this.anyNoise = new RegExp(this.noise.map(escape).join('|'));
     const bare = (s: string) => s.normalize('NFKC').replace(PUNCT, '').toLowerCase();
@@ -259,6 +291,13 @@ export class Understander {
     this.ack = new Set(words.ack.map(bare));
     // CN_CHOICE matches at most 3 characters (第十个)
     this.longestBare = Math.max(3, ...[...this.yes, ...this.no, ...this.ack].map((w) => w.length));
+    const alts = (ws: string[]) => [...new Set(ws)].sort((a, b) => b.length - a.length).map(escape).join('|');
+    this.collegeWords = new RegExp(alts(lx.studyPlace.collegeWords));
+    const pe = lx.paidElsewhere;
+    this.paidVerb = new RegExp(alts(pe.verbs));
+    this.paidElsewhereRe = new RegExp(`(?:${alts([...pe.places, ...Object.values(words.places).flat()])})([^，,。；;！!？?\\s]{0,4}?)(?:${alts(pe.verbs)})`, 'g');
+    // 孩子生了病 is no birth
+    this.newbornRe = new RegExp(`(?:${alts(lx.newborn.children)})([^，,。；;！!？?\\s]{0,12}?)(?:刚刚|刚|才)?(?:${alts(lx.newborn.births)})(?!病)`, 'g');
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.studyRe = new RegExp(
       `(?:在|去|到|考到|考去|考进|考入|考上了?|考了)(${alt})(?:市|省|区|县)?[^，,。；;！!？?\\s]{0,5}?(?:读|念|上学|上大学|大学|高校|学校|研究生|学院)` +
@@ -303,6 +342,7 @@ export class Understander {
       numbers: [],
       ack: false,
       channelIds: [],
+      paidElsewhere: false,
       recognised: false,
     };
     if (NUMBERS_ONLY.test(text)) {
@@ -331,12 +371,14 @@ export class Understander {
     // where a student studies: these place names are not where the family lives
     const studySpans = this.studySpans(text);
     const found = this.readWords(text, u, studySpans);
-    this.readIdentities(text, u);
+    this.readIdentities(text, u, ctx.today);
+    this.readCollegeByPlace(text, u, studySpans);
 
     const regionId = u.regionIds.length === 1 ? u.regionIds[0] : ctx.region;
     const notice = regionId ? this.rules.byId.get(regionId) : undefined;
     readTier(text, u, notice, ctx);
     if (notice) this.readStudyPlace(text, u, notice, ctx, studySpans, found);
+    this.readPaidElsewhere(text, u);
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
       u.facts.insuredAtSchool = u.yesNo;
     }
@@ -346,7 +388,8 @@ export class Understander {
     if (notice && u.undecidedTopics.length) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
 
     u.unknownPlace = this.unknownPlace(text, found, studySpans);
-    readDates(text, u, ctx, found);
+    readDates(text, u, ctx, (t) => this.cueSpans(t));
+    this.readBirth(u, ctx.today);
     u.recognised = recognised(u);
     return u;
   }
@@ -361,9 +404,16 @@ export class Understander {
     return spans;
   }
 
-  /** Every word of the lexicon in the text, into `u`; returns the names found and where the cue words are. */
+  /** where the date cue words are (read only when the text has a date) */
+  private cueSpans(text: string): CueSpans {
+    const spans: CueSpans = { birth: [], after: [], paid: [] };
+    for (const m of this.cues.scan(text)) for (const c of m.values) spans[c].push(m);
+    return spans;
+  }
+
+  /** Every word of the lexicon in the text, into `u`; returns the names found. */
   private readWords(text: string, u: Understanding, studySpans: StudySpan[]): Found {
-    const found: Found = { places: [], known: [], channels: [], birthAt: [], afterAt: [], paidAt: [] };
+    const found: Found = { places: [], known: [], channels: [] };
     let negEnd = -10;
     for (const m of this.trie.scan(text)) {
       for (const tag of m.values) {
@@ -422,38 +472,78 @@ export class Understander {
             found.known.push(m);
             found.channels.push(tag);
             break;
-          case 'after':
-            found.afterAt.push(m.start);
-            break;
-          case 'birth':
-            found.birthAt.push(m.start);
-            break;
-          case 'paid':
-            found.paidAt.push(m.start);
-            break;
         }
       }
     }
     return found;
   }
 
-  /** who the person is, beyond the names of the lexicon: negations, an age, a freshman */
-  private readIdentities(text: string, u: Understanding) {
+  /** who the person is, beyond the names of the lexicon: negations, an age, a newborn, a freshman */
+  private readIdentities(text: string, u: Understanding, today: IsoDate) {
     // identities that were also negated ("不是低保，是特困") keep only the positive mention
     if (u.negated.length) u.negated = u.negated.filter((id) => !u.identities.includes(id));
 
-    // age: 65岁 / 70多岁 → the category the catalogue gives that age (60周岁以上老年人)
-    if (text.includes('岁')) for (const m of text.matchAll(AGE)) {
-      const age = cnNumber(m[1]!);
-      if (age === null || age >= MAX_AGE) continue;
-      const by = this.byAge.find((x) => age >= x.fromAge);
-      if (by && !u.identities.includes(by.id)) u.identities.push(by.id);
+    // age: 65岁 / 70多岁 / 今年65了 / 快70了 / 年满60 → the category the catalogue gives that age (60周岁以上老年人)
+    if (text.includes('岁')) for (const m of text.matchAll(AGE)) this.addAge(u, m[2]!, !!m[1]);
+    if (text.includes('了')) for (const m of text.matchAll(AGE_NOW)) this.addAge(u, m[2]!, !!m[1]);
+    if (text.includes('年满') || text.includes('年过')) for (const m of text.matchAll(AGE_REACHED)) this.addAge(u, m[1]!, false);
+    // 宝宝11月出生的 / 小孩2024年4月10日刚出生 (not 孩子2015年出生的: a year long past is no newborn)
+    if (!u.identities.includes('newborn') && !u.negated.includes('newborn')) {
+      for (const m of text.matchAll(this.newbornRe)) {
+        const years = [...m[1]!.matchAll(YEAR)].map((y) => fullYear(Number(y[1]), today));
+        if (years.some((y) => y <= Number(today.slice(0, 4)) - NEWBORN_YEARS)) continue;
+        u.identities.push('newborn');
+        break;
+      }
     }
     // 刚考上重庆的大学 / 今年考进了大学
     if (FRESHMAN_HINT.test(text) && FRESHMAN.test(text) && !u.identities.includes('college_freshman') && !u.negated.includes('college_freshman')) u.identities.push('college_freshman');
     // 大学新生 is also a 高校大学生
     if (u.identities.includes('college_freshman')) u.identities = u.identities.filter((i) => i !== 'college_student');
     if (u.identities.length) u.ordinary = false;
+  }
+
+  /** an age said in words (`notYet`: 快70 is not yet 70) → the category the catalogue gives that age */
+  private addAge(u: Understanding, said: string, notYet: boolean) {
+    const n = cnNumber(said);
+    if (n === null || n >= MAX_AGE) return;
+    this.addAgeYears(u, notYet ? n - 1 : n);
+  }
+
+  /** an age in years → the category the catalogue gives that age */
+  private addAgeYears(u: Understanding, age: number) {
+    const by = this.byAge.find((x) => age >= x.fromAge);
+    if (by && !u.identities.includes(by.id)) u.identities.push(by.id);
+  }
+
+  /** a birthday read: a child born lately is a newborn; an older birthday is an age (1958年3月5日出生 → 60岁以上) */
+  private readBirth(u: Understanding, today: IsoDate) {
+    if (!u.bornOn) return;
+    const age = fullYears(u.bornOn, today);
+    if (age >= NEWBORN_YEARS) {
+      u.bornOn = undefined;
+      u.identities = u.identities.filter((i) => i !== 'newborn');
+      this.addAgeYears(u, age);
+    } else if (!u.identities.includes('newborn')) u.identities.push('newborn');
+    if (u.identities.length) u.ordinary = false;
+  }
+
+  /** 在学校交了 / 在外地交了医保: already paid somewhere else (not 学校没交家里交了) */
+  private readPaidElsewhere(text: string, u: Understanding) {
+    if (u.facts.insuredAtSchool) u.paidElsewhere = true;
+    else if (this.paidVerb.test(text)) for (const m of text.matchAll(this.paidElsewhereRe)) {
+      if (NOT_DONE.test(m[1]!) || (u.facts.insuredAtSchool === false && m[0].startsWith('学校'))) continue;
+      u.paidElsewhere = true;
+      break;
+    }
+  }
+
+  /** 在重庆大学城读书 / 在重庆读书的大学生: a place of study and a university mentioned → a 高校大学生 */
+  private readCollegeByPlace(text: string, u: Understanding, studySpans: StudySpan[]) {
+    if (!studySpans.length || !this.collegeWords.test(text)) return;
+    if (STUDENTS.some((id) => u.identities.includes(id) || u.negated.includes(id))) return;
+    u.identities.push('college_student');
+    u.ordinary = false;
   }
 
   /** where a university student studies */
@@ -519,22 +609,46 @@ function readTier(text: string, u: Understanding, notice: Notice | undefined, ct
   }
 }
 
-/** a cue word at one of `at` within `before` characters before the date or `after` characters after it */
-function near(at: number[], d: FoundDate, before: number, after: number): boolean {
-  return at.some((p) => p >= d.index - before && p <= d.end + after);
+/** a cue word starting within `before` characters before the date or `after` characters after it */
+function near(at: Span[], d: FoundDate, before: number, after: number): boolean {
+  return at.some((c) => c.start >= d.index - before && c.start <= d.end + after);
 }
 
-/** dates: a birthday near 出生 (or when it is asked), else the day of payment (the day after, near 之后) */
-function readDates(text: string, u: Understanding, ctx: UnderstandContext, found: Found) {
-  const { birthAt, afterAt, paidAt } = found;
-  for (const d of findDates(text, ctx.today)) {
-    if (near(birthAt, d, 6, 3) || (ctx.asking === 'bornOn' && !near(paidAt, d, 3, 3))) u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
+/** clause punctuation: a cue on the other side of it says nothing about the date */
+const CLAUSE_BREAK = /[，,。；;！!？?]/;
+/** how far a birth cue may stand from its date: 出生日期是|2024年4月10日, 2024年4月10日|刚刚|出生 */
+const CUE_GAP_BEFORE = 4;
+const CUE_GAP_AFTER = 3;
+
+/** how many characters stand between the date and the nearest cue attached to it (no clause break between), or Infinity */
+function attached(cues: Span[], d: FoundDate, text: string): number {
+  let best = Infinity;
+  for (const c of cues) {
+    const before = c.end <= d.index;
+    const gap = before ? d.index - c.end : c.start >= d.end ? c.start - d.end : Infinity;
+    if (gap > (before ? CUE_GAP_BEFORE : CUE_GAP_AFTER) || gap >= best) continue;
+    if (!CLAUSE_BREAK.test(before ? text.slice(c.end, d.index) : text.slice(d.end, c.start))) best = gap;
+  }
+  return best;
+}
+
+/**
+ * dates: a birthday when 出生 / 生的… is attached to it (or when the birthday is asked), else the day of payment
+ * (the day after, near 之后)
+ */
+function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSpans: (text: string) => CueSpans) {
+  const dates = findDates(text, ctx.today);
+  if (!dates.length) return;
+  const { birth, after, paid } = cueSpans(text);
+  for (const d of dates) {
+    const toBirth = attached(birth, d, text);
+    const isBirth = toBirth < Infinity ? toBirth < attached(paid, d, text) : ctx.asking === 'bornOn' && !near(paid, d, 3, 3);
+    if (isBirth) u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
     else {
       const base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
-      u.paidOn = near(afterAt, d, 3, 3) && !near(paidAt, d, 0, 3) ? addDays(base, 1) : base;
+      u.paidOn = near(after, d, 3, 3) && !near(paid, d, 0, 3) ? addDays(base, 1) : base;
     }
   }
-  if (u.bornOn && !u.identities.includes('newborn')) u.identities.push('newborn');
 }
 
 /** anything at all recognised */
@@ -587,6 +701,18 @@ function nearest(date: IsoDate, today: IsoDate): IsoDate {
     }
   }
   return best;
+}
+
+/** 24年 → 2024, 58年 → 1958: a two-digit year is in this century unless that is more than a year ahead */
+function fullYear(y: number, today: IsoDate): number {
+  if (y >= 100) return y;
+  return 2000 + y <= Number(today.slice(0, 4)) + 1 ? 2000 + y : 1900 + y;
+}
+
+/** full years from a birthday to today */
+function fullYears(born: IsoDate, today: IsoDate): number {
+  const years = Number(today.slice(0, 4)) - Number(born.slice(0, 4));
+  return today.slice(5) < born.slice(5) ? years - 1 : years;
 }
 
 function latestPast(date: IsoDate, today: IsoDate): IsoDate {
