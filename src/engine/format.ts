@@ -34,13 +34,24 @@ function tierLabel(a: TierAmount): string {
   return a.tierName ? `${a.tierName}` : '';
 }
 
+/** the person's own standard beside an undecided fee: 个人缴费标准 / 本类人员个人缴费标准 / what they pay on time */
+function standardText(std: TierAmount[]): string {
+  const amounts = std.map((a) => `${tierLabel(a)}${cnMoney(a.amount)}`).join('、');
+  if (std.every((a) => a.parts === `个人缴费标准${a.amount}元`)) return `个人缴费标准是${amounts}`;
+  if (std.every((a) => a.parts.startsWith('本类'))) return `本类人员个人缴费标准是${amounts}`;
+  return `按期缴费时：${std.map((a) => `${tierLabel(a)}${cnMoney(a.amount)}（${a.parts}）`).join('、')}`;
+}
+
 export function feeText(q: Quote, src: Sources): string[] {
   const f = q.fee;
   if (f.status === 'none') return [`缴费：${f.text}`];
   if (f.status === 'undecided') {
-    const std = f.standard.map((a) => `${tierLabel(a)}${cnMoney(a.amount)}`).join('、');
-    f.standard.forEach((a) => src.add(a.clause));
-    return [`要交多少：${UNDECIDED}。${f.text}。`, `（个人缴费标准是${std}）`];
+    const lines = [`要交多少：${UNDECIDED}。${f.text}。`];
+    if (f.standard.length) {
+      f.standard.forEach((a) => src.add(a.clause));
+      lines.push(`（${standardText(f.standard)}）`);
+    }
+    return lines;
   }
   const [first] = f.amounts;
   if (f.amounts.length === 1 && first) {

@@ -32,6 +32,7 @@ export interface TierAmount {
 
 export type FeeResult =
   | { status: 'decided'; amounts: TierAmount[]; late: boolean }
+  /** standard: what this person pays by the notice before the part it leaves open (their own tier amounts); may be empty */
   | { status: 'undecided'; text: string; standard: TierAmount[] }
   | { status: 'none'; text: string };
 
@@ -370,24 +371,22 @@ function specialFee(
   return { fee, decision };
 }
 
-/** late surcharge: the standard plus the fiscal subsidy */
+/**
+ * late surcharge: this person's own fee plus the fiscal subsidy. When the notice does not give the subsidy's amount,
+ * or does not say how the surcharge applies to one of the person's identities, the fee is undecided, and the standard
+ * shown beside it is the person's own (在渝高校大学生 350元/725元), not the general one.
+ */
 function lateFee(
   ls: NonNullable<Notice['lateSurcharge']>,
   fee: FeeResult & { status: 'decided' },
   resolved: Resolved[],
   special: Resolved[],
-  named: { name: string }[],
-  standard: TierAmount[],
 ): FeeResult {
   const amount = ls.amount;
-  if (amount === null) return { status: 'undecided', text: ls.text, standard };
-  const lateUndecided = resolved.some((r) => r.t.lateFee === 'undecided') || special.length > 0;
-  if (lateUndecided) {
-    return {
-      status: 'undecided',
-      text: `${ls.text}；通知没有写${named.map((n) => n.name).join('、')}延迟缴费时怎么算`,
-      standard,
-    };
+  const unsure = resolved.filter((r) => r.t.lateFee === 'undecided' || special.includes(r));
+  if (amount === null || unsure.length) {
+    const why = unsure.length ? `；通知没有写${unsure.map((n) => n.name).join('、')}延迟缴费时怎么算` : '';
+    return { status: 'undecided', text: `${ls.text}${why}`, standard: fee.amounts };
   }
   return {
     status: 'decided',
@@ -527,7 +526,7 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   const decision = identityFee.decision;
   let fee = identityFee.fee;
   if (late && notice.lateSurcharge && fee.status === 'decided' && !(fc && freshmanInRange)) {
-    fee = lateFee(notice.lateSurcharge, fee, resolved, special, named, standard);
+    fee = lateFee(notice.lateSurcharge, fee, resolved, special);
   }
   if (
     !notice.lateSurcharge &&
