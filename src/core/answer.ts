@@ -155,6 +155,14 @@ function anyUndecided(q: Quote): boolean {
   );
 }
 
+/** 还能交吗 after 2024年6月30日: paying now costs more than the personal fee (from rules/), when the fee is not shown */
+function surchargeLines(q: Quote, src: Sources): string[] {
+  const s = q.surcharge;
+  if (!s) return [];
+  src.add(s.clause);
+  return [s.amount === null ? `要交多少：${UNDECIDED}。${s.text}。` : `注意：${s.text}。`];
+}
+
 /** The answer to the topics asked; with no topic, the whole short answer. */
 export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
@@ -169,7 +177,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const showFee = (want('fee') || want('tier') || want('who')) && !closed && !notHere && q.fee.status !== 'none';
   if (showFee) sections.push([...feeText(q, src), ...decisionLines(q, src)]);
   const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;
-  if (showDeadline) sections.push(deadlineText(q, src));
+  if (showDeadline) sections.push([...deadlineText(q, src), ...(showFee ? [] : surchargeLines(q, src))]);
   sections.push(newbornLines(q, o, src));
   // 过了截止日还能交吗: what paying then means for the cover
   const late = q.window.status === 'in' && q.window.window !== q.windows[0];

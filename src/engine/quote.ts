@@ -69,6 +69,11 @@ export interface Quote {
   paidOnIsToday: boolean;
   enrol: EnrolResult;
   fee: FeeResult;
+  /**
+   * paying on that day costs more than the personal fee (桂阳 二（四）: after 2024年6月30日 the personal fee plus the
+   * fiscal subsidy): the rules' words, for answers that do not show the fee (还能交吗); amount null when not given
+   */
+  surcharge: (Cited & { amount: number | null }) | null;
   decision: IdentityDecision | null;
   window: WindowStatus;
   windows: PaymentWindow[];
@@ -539,6 +544,12 @@ export function quote(rules: RuleSet, s: Situation): Quote {
     undecided.push(notice.lateSurchargeUndecided);
   }
 
+  const ls = notice.lateSurcharge;
+  const surcharge =
+    ls && late && window.status === 'in' && enrol.status !== 'elsewhere' && enrol.status !== 'not-eligible'
+      ? { text: ls.text, clause: ls.clause, amount: ls.amount }
+      : null;
+
   const cover = coverOf(resolved, enrol, freshman, freshmanInRange, window, paidOn, notes);
 
   // newborn: the 90-day enrolment may run past the payment windows; the notice does not say how they meet
@@ -581,6 +592,7 @@ export function quote(rules: RuleSet, s: Situation): Quote {
     paidOnIsToday: s.paidOn === undefined,
     enrol,
     fee,
+    surcharge,
     decision,
     window,
     windows: notice.windows,
