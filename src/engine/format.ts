@@ -100,8 +100,9 @@ export function deadlineText(q: Quote, src: Sources): string[] {
       lines.push(`${paidOnText(q)}：已过截止日期。${w.text}。`);
       break;
     case 'special':
+      // the payment day does not decide which rule applies here: without one, do not say 「按今天」
       src.add(w.clause);
-      lines.push(`${paidOnText(q)}：${w.text}。`);
+      lines.push(`${q.paidOnIsToday ? '' : `${paidOnText(q)}：`}属于${w.text}。`);
       break;
     case 'after-year':
     case 'undecided':
@@ -119,6 +120,11 @@ export function coverText(q: Quote, src: Sources): string[] {
   }
   if (c.status === 'undecided') return [`待遇从哪天开始：${UNDECIDED}（${c.text}）`];
   src.add(c.clause);
+  if (c.status === 'rule') {
+    // no payment day to count from (or a year this notice does not set): the rule as the notice words it
+    if (c.end === null) return [`待遇：按通知，${c.text}`];
+    return [`待遇：${c.from}起至${cnDate(c.end)}`, `（说了哪天缴费的，可以算出具体日期；${VERIFY}）`];
+  }
   const lines = [`待遇：${cnDate(c.start)}至${cnDate(c.end)}`];
   if (c.waitDays) lines.push(`（有${c.waitDays}天等待期，${cnDate(c.start)}起享受，${VERIFY}）`);
   else if (c.startReason) lines.push(`（${c.startReason}起享受，${VERIFY}）`);
