@@ -1,9 +1,11 @@
-import { cnDate, cnMoney } from './dates.ts';
+import { cnDate, cnMoney, daysBetween } from './dates.ts';
 import type { Cited, Quote, TierAmount } from './quote.ts';
 
 /** 「通知未明确」 is the fixed words for every gap in a notice. */
 export const UNDECIDED = '通知未明确';
 export const VERIFY = '以经办机构核定为准';
+/** cover after a waiting period this short or shorter is counted out in days */
+const SHORT_COVER_DAYS = 31;
 
 /** Collects the clauses an answer used, in order, for its one source line. */
 export class Sources {
@@ -125,7 +127,17 @@ export function coverText(q: Quote, src: Sources): string[] {
     if (c.end === null) return [`待遇：按通知，${c.text}`];
     return [`待遇：${c.from}起至${cnDate(c.end)}`, `（说了哪天缴费的，可以算出具体日期；${VERIFY}）`];
   }
-  const lines = [`待遇：${cnDate(c.start)}至${cnDate(c.end)}`];
+  if (c.start === c.end) {
+    // the waiting period ends on the last day of cover: one day, and none if the wait is counted one day later
+    const lines = [`待遇：只有${cnDate(c.end)}这一天`];
+    if (c.waitDays) lines.push(`（有${c.waitDays}天等待期，等满时已是最后一天；等待期如果晚算一天，就享受不到了，${VERIFY}）`);
+    else if (c.startReason) lines.push(`（${c.startReason}起享受，${VERIFY}）`);
+    return lines;
+  }
+  const days = daysBetween(c.start, c.end) + 1;
+  // a late payment that leaves only a few days of cover says so
+  const short = c.waitDays && days <= SHORT_COVER_DAYS ? `（只有${days}天）` : '';
+  const lines = [`待遇：${cnDate(c.start)}至${cnDate(c.end)}${short}`];
   if (c.waitDays) lines.push(`（有${c.waitDays}天等待期，${cnDate(c.start)}起享受，${VERIFY}）`);
   else if (c.startReason) lines.push(`（${c.startReason}起享受，${VERIFY}）`);
   return lines;
