@@ -211,6 +211,14 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   if (topics.includes('contact') && !unsure) lines.push(contactLine(q));
   if (o.assumedOrdinary && q.identities.length === 0 && (showFee || showCover)) lines.push(o.messages.assumedOrdinary);
   const dated = showCover || showDeadline || q.newborn !== null;
+  // paying on the last day: how the notice's 「…前完清」 is read, and that the office decides
+  if ((showCover || showDeadline) && q.window.status === 'in') {
+    for (const c of q.conventions) {
+      if (c.topic !== 'closing') continue;
+      src.add(c.clause);
+      lines.push(`说明：${c.text}`);
+    }
+  }
   if (dated && q.conventions.some((c) => c.topic === 'wait' || c.topic === 'newborn') && !lines.some((l) => l.includes('核定'))) {
     lines.push('日期按通知推算，以经办机构核定为准');
   }

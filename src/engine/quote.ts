@@ -603,7 +603,9 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   if (cover.status === 'decided' && cover.waitDays) used.add('wait');
   if (newborn && 'deadline' in newborn) used.add('newborn');
   if (late) used.add('late');
-  if (window.status === 'closed') used.add('closing');
+  // the last day itself (桂阳 「9月30日前完清」 may not include 9月30日): the answer rests on the reading in rules/
+  const lastDay = notice.windows[notice.windows.length - 1]!.to;
+  if (window.status === 'closed' || (window.status === 'in' && notice.closedAfterLast && paidOn === lastDay)) used.add('closing');
   if (decision) used.add('multiple');
   const usedConventions = notice.conventions.filter((c) => used.has(c.topic));
 
