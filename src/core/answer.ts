@@ -193,7 +193,8 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
     ...notesAndWarnings(q, o, src, {
       warnings: want('twice') || want('who') || all || q.enrol.status !== 'here',
       cover: showCover,
-      tierChoice: showFee && q.situation.tier === undefined && o.notice.tiers.length > 1,
+      // only when a tier is still to choose (not for a payment this notice sets no tiers for: 新生 入学 for 2025)
+      tierChoice: showFee && q.missing.includes('tier'),
     }),
   );
   if (topics.includes('register')) {
