@@ -36,9 +36,9 @@ const caseSchema = z
         window: z.enum(['in', 'before', 'closed', 'after-year', 'undecided', 'special']).optional(),
         windowId: z.string().nullable().optional(),
         latest: isoDate.nullable().optional(),
-        cover: z.enum(['decided', 'none', 'undecided']).optional(),
+        cover: z.enum(['decided', 'none', 'undecided', 'rule']).optional(),
         coverStart: isoDate.optional(),
-        coverEnd: isoDate.optional(),
+        coverEnd: isoDate.nullable().optional(),
         waitDays: z.number().nullable().optional(),
         newbornDeadline: isoDate.nullable().optional(),
         missing: z.array(z.string()).optional(),
@@ -77,7 +77,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
         if (e.latest !== undefined) expect(q.window.status === 'in' ? (q.window.latest?.text ?? null) : undefined).toBe(e.latest);
         if (e.cover !== undefined) expect(q.cover.status).toBe(e.cover);
         if (e.coverStart !== undefined) expect(q.cover.status === 'decided' ? q.cover.start : null).toBe(e.coverStart);
-        if (e.coverEnd !== undefined) expect(q.cover.status === 'decided' ? q.cover.end : null).toBe(e.coverEnd);
+        if (e.coverEnd !== undefined) expect(q.cover.status === 'decided' || q.cover.status === 'rule' ? q.cover.end : undefined).toBe(e.coverEnd);
         if (e.waitDays !== undefined) expect(q.cover.status === 'decided' ? q.cover.waitDays : undefined).toBe(e.waitDays);
         if (e.newbornDeadline !== undefined) {
           expect(q.newborn && 'deadline' in q.newborn ? q.newborn.deadline : null).toBe(e.newbornDeadline);

@@ -20,7 +20,12 @@ export interface Deadline {
 }
 
 function afterWindow(n: Notice, next: PaymentWindow | undefined): { text: string; clause: string } | null {
-  if (!next) return n.closedAfterLast ? { text: `过了这天：${n.closedAfterLast.text}`, clause: n.closedAfterLast.clause } : null;
+  if (!next) {
+    if (!n.closedAfterLast) return null;
+    // 「…前完清」: how the last day is read, from rules/ (桂阳: 9月30日当天算不算，以经办机构核定为准)
+    const reading = n.conventions.find((c) => c.topic === 'closing');
+    return { text: `过了这天：${n.closedAfterLast.text}。${reading ? `（${reading.text}）` : ''}`, clause: n.closedAfterLast.clause };
+  }
   const c = next.cover;
   switch (c.kind) {
     case 'next-month':

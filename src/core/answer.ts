@@ -155,6 +155,14 @@ function anyUndecided(q: Quote): boolean {
   );
 }
 
+/** 还能交吗 after 2024年6月30日: paying now costs more than the personal fee (from rules/), when the fee is not shown */
+function surchargeLines(q: Quote, src: Sources): string[] {
+  const s = q.surcharge;
+  if (!s) return [];
+  src.add(s.clause);
+  return [s.amount === null ? `要交多少：${UNDECIDED}。${s.text}。` : `注意：${s.text}。`];
+}
+
 /** The answer to the topics asked; with no topic, the whole short answer. */
 export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
@@ -169,11 +177,12 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const showFee = (want('fee') || want('tier') || want('who')) && !closed && !notHere && q.fee.status !== 'none';
   if (showFee) sections.push([...feeText(q, src), ...decisionLines(q, src)]);
   const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;
-  if (showDeadline) sections.push(deadlineText(q, src));
+  if (showDeadline) sections.push([...deadlineText(q, src), ...(showFee ? [] : surchargeLines(q, src))]);
   sections.push(newbornLines(q, o, src));
   // 过了截止日还能交吗: what paying then means for the cover
   const late = q.window.status === 'in' && q.window.window !== q.windows[0];
-  const showCover = (want('cover') || (want('deadline') && late)) && !closed && !notHere;
+  // enrolled elsewhere, the notice may still say when the cover starts (在渝高校新生 who enrolled at school, 二（二）)
+  const showCover = (want('cover') || (want('deadline') && late)) && !closed && (!notHere || q.cover.status !== 'none');
   if (showCover) sections.push(coverText(q, src));
   if (topics.includes('register')) sections.push(firstStepsText(q, src));
   if (topics.includes('pay') && !notHere) sections.push(channelLine(o.notice, src));
@@ -184,7 +193,8 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
     ...notesAndWarnings(q, o, src, {
       warnings: want('twice') || want('who') || all || q.enrol.status !== 'here',
       cover: showCover,
-      tierChoice: showFee && q.situation.tier === undefined && o.notice.tiers.length > 1,
+      // only when a tier is still to choose (not for a payment this notice sets no tiers for: 新生 入学 for 2025)
+      tierChoice: showFee && q.missing.includes('tier'),
     }),
   );
   if (topics.includes('register')) {
@@ -202,6 +212,14 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   if (topics.includes('contact') && !unsure) lines.push(contactLine(q));
   if (o.assumedOrdinary && q.identities.length === 0 && (showFee || showCover)) lines.push(o.messages.assumedOrdinary);
   const dated = showCover || showDeadline || q.newborn !== null;
+  // paying on the last day: how the notice's 「…前完清」 is read, and that the office decides
+  if ((showCover || showDeadline) && q.window.status === 'in') {
+    for (const c of q.conventions) {
+      if (c.topic !== 'closing') continue;
+      src.add(c.clause);
+      lines.push(`说明：${c.text}`);
+    }
+  }
   if (dated && q.conventions.some((c) => c.topic === 'wait' || c.topic === 'newborn') && !lines.some((l) => l.includes('核定'))) {
     lines.push('日期按通知推算，以经办机构核定为准');
   }
@@ -220,15 +238,30 @@ export function composeVariants(ask: string, variants: { label: string; q: Quote
   const want = (t: Topic) => all || topics.includes(t);
   const lines = [header(first, o.notice), fill(o.messages.variants, { ask })];
   const extra: string[] = [];
+  // the payment period and the cover may differ between the answers (大学新生: 二（二） is only for 在渝高校):
+  // then each answer has its own; one enrolled elsewhere has no payment period here
+  const notHere = (q: Quote) => q.enrol.status === 'elsewhere' || q.enrol.status === 'not-eligible';
+  const wantDeadline = want('deadline') || want('fee') || want('cover');
+  const wantCover = want('cover') && !isClosed(first);
+  const scratch = () => new Sources(first.notice.cite);
+  const deadlines = variants.map((v) => (notHere(v.q) ? '' : deadlineText(v.q, scratch()).join('\n')));
+  const covers = variants.map((v) => coverText(v.q, scratch()).join('\n'));
+  const deadlineEach = wantDeadline && new Set(deadlines).size > 1;
+  const coverEach = wantCover && new Set(covers).size > 1;
   for (const v of variants) {
-    const part = [...enrolText(v.q, src), ...(isClosed(v.q) ? [] : feeText(v.q, src))];
+    const away = notHere(v.q);
+    const fee = isClosed(v.q) || (away && v.q.fee.status === 'none') ? [] : feeText(v.q, src);
+    const deadline = deadlineEach && !away ? deadlineText(v.q, src) : [];
+    // enrolled elsewhere with no cover from this notice: the enrolment line says it
+    const cover = coverEach && !(away && v.q.cover.status === 'none') ? coverText(v.q, src) : [];
+    const part = [...enrolText(v.q, src), ...fee, ...deadline, ...cover];
     if (!part.length) continue;
     lines.push(`● ${v.label}：${part[0]}`, ...part.slice(1).map((l) => `   ${l}`));
     for (const l of notesAndWarnings(v.q, o, src, { warnings: true, cover: false, tierChoice: false })) if (!extra.includes(l)) extra.push(l);
   }
   const sections: string[][] = [];
-  if (want('deadline') || want('fee') || want('cover')) sections.push(deadlineText(first, src));
-  if (want('cover') && !isClosed(first)) sections.push(coverText(first, src));
+  if (wantDeadline && !deadlineEach && deadlines[0]) sections.push(deadlineText(first, src));
+  if (wantCover && !coverEach) sections.push(coverText(first, src));
   if (topics.includes('register')) sections.push(firstStepsText(first, src));
   lines.push(...numbered(sections), ...extra);
   for (const v of variants) for (const u of undecidedText(v.q)) if (!lines.includes(u)) lines.push(u);

@@ -732,8 +732,9 @@ export class Core {
       return (notice?.tiers ?? []).map((x) => {
         const q = quote(this.rules, { ...this.situation(t, notice!), tier: x.id });
         const own = q.fee.status === 'decided' ? q.fee.amounts[0]?.amount : undefined;
-        const label = own !== undefined ? `个人缴费${own}元` : `个人缴费标准${x.amount}元`;
-        return { label: `${x.name ?? ''}（${label}）`, value: String(x.id) };
+        const std = q.fee.status === 'undecided' ? q.fee.standard[0]?.amount : x.amount;
+        const label = own !== undefined ? `个人缴费${own}元` : std !== undefined ? `个人缴费标准${std}元` : '';
+        return { label: `${x.name ?? ''}${label ? `（${label}）` : ''}`, value: String(x.id) };
       });
     }
     if (st.choices === 'channels') return notice ? tables.notice(notice).channelChoices : [];

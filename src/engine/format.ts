@@ -1,9 +1,11 @@
-import { cnDate, cnMoney } from './dates.ts';
+import { cnDate, cnMoney, daysBetween } from './dates.ts';
 import type { Cited, Quote, TierAmount } from './quote.ts';
 
 /** 「通知未明确」 is the fixed words for every gap in a notice. */
 export const UNDECIDED = '通知未明确';
 export const VERIFY = '以经办机构核定为准';
+/** cover after a waiting period this short or shorter is counted out in days */
+const SHORT_COVER_DAYS = 31;
 
 /** Collects the clauses an answer used, in order, for its one source line. */
 export class Sources {
@@ -34,13 +36,24 @@ function tierLabel(a: TierAmount): string {
   return a.tierName ? `${a.tierName}` : '';
 }
 
+/** the person's own standard beside an undecided fee: 个人缴费标准 / 本类人员个人缴费标准 / what they pay on time */
+function standardText(std: TierAmount[]): string {
+  const amounts = std.map((a) => `${tierLabel(a)}${cnMoney(a.amount)}`).join('、');
+  if (std.every((a) => a.parts === `个人缴费标准${a.amount}元`)) return `个人缴费标准是${amounts}`;
+  if (std.every((a) => a.parts.startsWith('本类'))) return `本类人员个人缴费标准是${amounts}`;
+  return `按期缴费时：${std.map((a) => `${tierLabel(a)}${cnMoney(a.amount)}（${a.parts}）`).join('、')}`;
+}
+
 export function feeText(q: Quote, src: Sources): string[] {
   const f = q.fee;
   if (f.status === 'none') return [`缴费：${f.text}`];
   if (f.status === 'undecided') {
-    const std = f.standard.map((a) => `${tierLabel(a)}${cnMoney(a.amount)}`).join('、');
-    f.standard.forEach((a) => src.add(a.clause));
-    return [`要交多少：${UNDECIDED}。${f.text}。`, `（个人缴费标准是${std}）`];
+    const lines = [`要交多少：${UNDECIDED}。${f.text}。`];
+    if (f.standard.length) {
+      f.standard.forEach((a) => src.add(a.clause));
+      lines.push(`（${standardText(f.standard)}）`);
+    }
+    return lines;
   }
   const [first] = f.amounts;
   if (f.amounts.length === 1 && first) {
@@ -89,8 +102,9 @@ export function deadlineText(q: Quote, src: Sources): string[] {
       lines.push(`${paidOnText(q)}：已过截止日期。${w.text}。`);
       break;
     case 'special':
+      // the payment day does not decide which rule applies here: without one, do not say 「按今天」
       src.add(w.clause);
-      lines.push(`${paidOnText(q)}：${w.text}。`);
+      lines.push(`${q.paidOnIsToday ? '' : `${paidOnText(q)}：`}属于${w.text}。`);
       break;
     case 'after-year':
     case 'undecided':
@@ -108,7 +122,22 @@ export function coverText(q: Quote, src: Sources): string[] {
   }
   if (c.status === 'undecided') return [`待遇从哪天开始：${UNDECIDED}（${c.text}）`];
   src.add(c.clause);
-  const lines = [`待遇：${cnDate(c.start)}至${cnDate(c.end)}`];
+  if (c.status === 'rule') {
+    // no payment day to count from (or a year this notice does not set): the rule as the notice words it
+    if (c.end === null) return [`待遇：按通知，${c.text}`];
+    return [`待遇：${c.from}起至${cnDate(c.end)}`, `（说了哪天缴费的，可以算出具体日期；${VERIFY}）`];
+  }
+  if (c.start === c.end) {
+    // the waiting period ends on the last day of cover: one day, and none if the wait is counted one day later
+    const lines = [`待遇：只有${cnDate(c.end)}这一天`];
+    if (c.waitDays) lines.push(`（有${c.waitDays}天等待期，等满时已是最后一天；等待期如果晚算一天，就享受不到了，${VERIFY}）`);
+    else if (c.startReason) lines.push(`（${c.startReason}起享受，${VERIFY}）`);
+    return lines;
+  }
+  const days = daysBetween(c.start, c.end) + 1;
+  // a late payment that leaves only a few days of cover says so
+  const short = c.waitDays && days <= SHORT_COVER_DAYS ? `（只有${days}天）` : '';
+  const lines = [`待遇：${cnDate(c.start)}至${cnDate(c.end)}${short}`];
   if (c.waitDays) lines.push(`（有${c.waitDays}天等待期，${cnDate(c.start)}起享受，${VERIFY}）`);
   else if (c.startReason) lines.push(`（${c.startReason}起享受，${VERIFY}）`);
   return lines;

@@ -32,6 +32,7 @@ export interface TierAmount {
 
 export type FeeResult =
   | { status: 'decided'; amounts: TierAmount[]; late: boolean }
+  /** standard: what this person pays by the notice before the part it leaves open (their own tier amounts); may be empty */
   | { status: 'undecided'; text: string; standard: TierAmount[] }
   | { status: 'none'; text: string };
 
@@ -43,11 +44,16 @@ export type WindowStatus =
   | { status: 'closed'; text: string; clause: string; lastDay: IsoDate }
   | { status: 'after-year'; text: string }
   | { status: 'undecided'; text: string }
-  /** a rule of its own decides when to pay (大学新生入学时) */
+  /** a rule of its own decides when to pay (大学新生入学时); text: its label */
   | { status: 'special'; text: string; clause: string };
 
 export type CoverResult =
   | { status: 'decided'; start: IsoDate; end: IsoDate; waitDays: number | null; reason: string; clause: string; startReason: string }
+  /**
+   * the notice's rule without a day to count from (大学新生: 「完成缴费的次日」 when the payment day is not known):
+   * from `from` until `end`; end null when the notice does not set it for this payment (then `text` says the rule)
+   */
+  | { status: 'rule'; from: string; end: IsoDate | null; text: string; clause: string }
   | { status: 'none'; text: string; clause: string }
   | { status: 'undecided'; text: string };
 
@@ -68,6 +74,11 @@ export interface Quote {
   paidOnIsToday: boolean;
   enrol: EnrolResult;
   fee: FeeResult;
+  /**
+   * paying on that day costs more than the personal fee (桂阳 二（四）: after 2024年6月30日 the personal fee plus the
+   * fiscal subsidy): the rules' words, for answers that do not show the fee (还能交吗); amount null when not given
+   */
+  surcharge: (Cited & { amount: number | null }) | null;
   decision: IdentityDecision | null;
   window: WindowStatus;
   windows: PaymentWindow[];
@@ -370,24 +381,22 @@ function specialFee(
   return { fee, decision };
 }
 
-/** late surcharge: the standard plus the fiscal subsidy */
+/**
+ * late surcharge: this person's own fee plus the fiscal subsidy. When the notice does not give the subsidy's amount,
+ * or does not say how the surcharge applies to one of the person's identities, the fee is undecided, and the standard
+ * shown beside it is the person's own (在渝高校大学生 350元/725元), not the general one.
+ */
 function lateFee(
   ls: NonNullable<Notice['lateSurcharge']>,
   fee: FeeResult & { status: 'decided' },
   resolved: Resolved[],
   special: Resolved[],
-  named: { name: string }[],
-  standard: TierAmount[],
 ): FeeResult {
   const amount = ls.amount;
-  if (amount === null) return { status: 'undecided', text: ls.text, standard };
-  const lateUndecided = resolved.some((r) => r.t.lateFee === 'undecided') || special.length > 0;
-  if (lateUndecided) {
-    return {
-      status: 'undecided',
-      text: `${ls.text}；通知没有写${named.map((n) => n.name).join('、')}延迟缴费时怎么算`,
-      standard,
-    };
+  const unsure = resolved.filter((r) => r.t.lateFee === 'undecided' || special.includes(r));
+  if (amount === null || unsure.length) {
+    const why = unsure.length ? `；通知没有写${unsure.map((n) => n.name).join('、')}延迟缴费时怎么算` : '';
+    return { status: 'undecided', text: `${ls.text}${why}`, standard: fee.amounts };
   }
   return {
     status: 'decided',
@@ -401,33 +410,54 @@ function lateFee(
   };
 }
 
+/**
+ * 4. 大学新生 (桂阳 二（二）): the rule applies when the facts it names hold (在渝高校), whether or not the student
+ * enrolled at school. 'in': paid in the year it covers (2023, for 2024); 'next': paid later, at a later 入学, for a year
+ * this notice does not set (2025); null: the rule does not apply. A fact it needs that is not known goes into `missing`.
+ */
+interface Freshman {
+  fc: NonNullable<Treatment['freshmanCover']>;
+  when: 'in' | 'next';
+}
+function freshmanOf(resolved: Resolved[], s: Situation, paidOn: IsoDate, missing: Set<Quote['missing'][number]>): Freshman | null {
+  const r = resolved.find((x) => x.t.freshmanCover && x.pending.length === 0);
+  const fc = r?.t.freshmanCover;
+  if (!fc) return null;
+  const conds = Object.entries(fc.if) as [FactName, boolean][];
+  const unknown = conds.filter(([f]) => s.facts?.[f] === undefined);
+  if (unknown.length) {
+    for (const [f] of unknown) missing.add(f);
+    return null;
+  }
+  if (!conds.every(([f, v]) => s.facts?.[f] === v)) return null;
+  if (compare(paidOn, fc.paidFrom) < 0) return null;
+  return { fc, when: compare(paidOn, fc.paidTo) <= 0 ? 'in' : 'next' };
+}
+
+/** the cover the freshman rule gives: counted from the payment day only when the resident said it */
+function freshmanCover({ fc, when }: Freshman, s: Situation): CoverResult {
+  if (when === 'next') return { status: 'rule', from: fc.start, end: null, text: fc.text, clause: fc.clause };
+  if (s.paidOn === undefined) return { status: 'rule', from: fc.start, end: fc.end, text: fc.text, clause: fc.clause };
+  return { status: 'decided', start: addDays(s.paidOn, 1), end: fc.end, waitDays: null, reason: fc.text, startReason: fc.start, clause: fc.clause };
+}
+
 /** 6. cover: from when the person is covered, and until when */
 function coverOf(
   resolved: Resolved[],
   enrol: EnrolResult,
-  freshman: Resolved | undefined,
-  freshmanInRange: boolean,
+  freshman: Freshman | null,
+  s: Situation,
   window: WindowStatus,
   paidOn: IsoDate,
   notes: Cited[],
 ): CoverResult {
   const coverOverride = resolved.find((r) => r.t.cover)?.t.cover;
-  const fc = freshman?.t.freshmanCover;
+  // 二（二） gives the cover of a 在渝高校 freshman also when the school enrolled them (not in this township)
+  if (freshman) return freshmanCover(freshman, s);
   if (enrol.status === 'elsewhere' || enrol.status === 'not-eligible') return { status: 'none', text: enrol.text, clause: enrol.clause };
+  // whether the person can enrol here at all is open: so is when their cover would start
+  if (enrol.status === 'undecided') return { status: 'undecided', text: enrol.text };
   if (coverOverride) return { status: 'undecided', text: coverOverride.text };
-  if (fc && freshman) {
-    return freshmanInRange
-      ? {
-          status: 'decided',
-          start: addDays(paidOn, 1),
-          end: fc.end,
-          waitDays: null,
-          reason: fc.text,
-          startReason: '完成缴费的次日',
-          clause: fc.clause,
-        }
-      : { status: 'undecided', text: fc.outside };
-  }
   if (window.status === 'before') return { status: 'undecided', text: `通知没有写${window.first.label}开始前缴费怎么算` };
   if (window.status === 'in') return windowCover(window.window, paidOn, notes);
   return { status: 'none', text: (window as { text: string }).text, clause: 'clause' in window ? window.clause : NONE_CLAUSE };
@@ -513,12 +543,13 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   const newborn = newbornOf(notice, s, ids, missing);
 
   // 4. freshman cover (a rule of its own that does not follow the payment windows)
-  const freshman = resolved.find((r) => r.t.freshmanCover && r.pending.length === 0 && r.t.fee.kind === 'own');
-  const fc = freshman?.t.freshmanCover;
-  const freshmanInRange = fc ? compare(paidOn, fc.paidFrom) >= 0 && compare(paidOn, fc.paidTo) <= 0 : false;
+  const freshman = freshmanOf(resolved, s, paidOn, missing);
+  if (freshman) notes.push(...(freshman.fc.notes ?? []));
+  // paid at a later 入学 for a year this notice does not set: no tier to choose from this notice
+  if (freshman?.when === 'next') missing.delete('tier');
 
   let window = rawWindow;
-  if (fc && freshmanInRange) window = { status: 'special', text: fc.text, clause: fc.clause };
+  if (freshman) window = { status: 'special', text: freshman.fc.label, clause: freshman.fc.clause };
 
   const late = !!notice.lateSurcharge && compare(paidOn, notice.lateSurcharge.paidAfter) > 0;
   const standard = standardAmounts(notice, s.tier);
@@ -526,8 +557,11 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   const identityFee = feeOf(notice, s, resolved, special, missing, enrol, window, standard, undecided);
   const decision = identityFee.decision;
   let fee = identityFee.fee;
-  if (late && notice.lateSurcharge && fee.status === 'decided' && !(fc && freshmanInRange)) {
-    fee = lateFee(notice.lateSurcharge, fee, resolved, special, named, standard);
+  // whether the person can enrol here is open (在重庆市外上大学): no standard of this notice is theirs
+  if (fee.status === 'undecided' && enrol.status === 'undecided' && fee.standard.length) fee = { ...fee, standard: [] };
+  if (freshman?.when === 'next' && fee.status !== 'none') fee = { status: 'undecided', text: freshman.fc.outside, standard: [] };
+  else if (late && notice.lateSurcharge && fee.status === 'decided' && !freshman) {
+    fee = lateFee(notice.lateSurcharge, fee, resolved, special);
   }
   if (
     !notice.lateSurcharge &&
@@ -540,7 +574,13 @@ export function quote(rules: RuleSet, s: Situation): Quote {
     undecided.push(notice.lateSurchargeUndecided);
   }
 
-  const cover = coverOf(resolved, enrol, freshman, freshmanInRange, window, paidOn, notes);
+  const ls = notice.lateSurcharge;
+  const surcharge =
+    ls && late && window.status === 'in' && enrol.status !== 'elsewhere' && enrol.status !== 'not-eligible'
+      ? { text: ls.text, clause: ls.clause, amount: ls.amount }
+      : null;
+
+  const cover = coverOf(resolved, enrol, freshman, s, window, paidOn, notes);
 
   // newborn: the 90-day enrolment may run past the payment windows; the notice does not say how they meet
   if (newborn && 'deadline' in newborn) {
@@ -563,7 +603,9 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   if (cover.status === 'decided' && cover.waitDays) used.add('wait');
   if (newborn && 'deadline' in newborn) used.add('newborn');
   if (late) used.add('late');
-  if (window.status === 'closed') used.add('closing');
+  // the last day itself (桂阳 「9月30日前完清」 may not include 9月30日): the answer rests on the reading in rules/
+  const lastDay = notice.windows[notice.windows.length - 1]!.to;
+  if (window.status === 'closed' || (window.status === 'in' && notice.closedAfterLast && paidOn === lastDay)) used.add('closing');
   if (decision) used.add('multiple');
   const usedConventions = notice.conventions.filter((c) => used.has(c.topic));
 
@@ -582,6 +624,7 @@ export function quote(rules: RuleSet, s: Situation): Quote {
     paidOnIsToday: s.paidOn === undefined,
     enrol,
     fee,
+    surcharge,
     decision,
     window,
     windows: notice.windows,

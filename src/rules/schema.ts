@@ -37,14 +37,23 @@ const enrolRule = z
 
 const coverOverride = z.object({ kind: z.literal('undecided'), text: z.string().min(1) }).strict();
 
+/**
+ * 大学新生 who pay at 入学 for the next year (桂阳 二（二）): covered from the day after payment (`start` names it) to
+ * `end`, for payments from paidFrom to paidTo; `if`: the facts the rule needs (在渝高校); `outside`: what the fee is
+ * for a payment after paidTo (a later 入学, for a year this notice does not set); `label`: how answers name the payment.
+ */
 const freshmanCover = z
   .object({
     clause,
+    if: z.partialRecord(z.enum(FACTS), z.boolean()),
     paidFrom: isoDate,
     paidTo: isoDate,
     end: isoDate,
+    label: z.string().min(1),
+    start: z.string().min(1),
     text: z.string().min(1),
     outside: z.string().min(1),
+    notes: z.array(cited).optional(),
   })
   .strict();
 
