@@ -587,11 +587,14 @@ export function quote(rules: RuleSet, s: Situation): Quote {
     if (compare(paidOn, newborn.deadline) > 0) {
       undecided.push(`已经超过出生之日起${notice.newborns!.withinDays}日内（${newborn.deadline}前）的新生儿独立参保时间，之后怎么参保通知没有写`);
     }
-    if (window.status !== 'in' && window.status !== 'before' && compare(paidOn, newborn.deadline) <= 0) {
-      const text = '通知没有写新生儿在出生90日内参保时，是否受一般缴费截止日期的限制';
-      window = { status: 'undecided', text };
-      if (fee.status === 'none') fee = { status: 'undecided', text, standard };
-    }
+  }
+  // within the newborn's days (or a birthday not yet told, which may be), past the general deadline: the notice does
+  // not say which of the two counts
+  const withinNewbornDays = newborn && 'deadline' in newborn ? compare(paidOn, newborn.deadline) <= 0 : newborn === null && missing.has('bornOn');
+  if (withinNewbornDays && window.status !== 'in' && window.status !== 'before') {
+    const text = `通知没有写新生儿在出生${notice.newborns!.withinDays}日内参保时，是否受一般缴费截止日期的限制`;
+    window = { status: 'undecided', text };
+    if (fee.status === 'none') fee = { status: 'undecided', text: '过了一般缴费截止日期以后新生儿怎么交，通知没有写', standard };
   }
 
   if (window.status === 'undecided' || window.status === 'after-year') undecided.push(window.text);
