@@ -50,6 +50,7 @@ const lexiconSchema = z
     birthCues: words,
     newborn: z.object({ children: words, births: words }).strict(),
     paidCues: words,
+    channelUse: words,
   })
   .strict();
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -69,7 +69,8 @@ type Tag =
   | { k: 'history'; h: History }
   | { k: 'insured'; v: boolean }
   | { k: 'outside' }
-  | { k: 'channel'; region: string; id: string };
+  | { k: 'channel'; region: string; id: string }
+  | { k: 'channelUse' };
 
 /** words that tell what a date next to them is: a birthday (出生), the day after (之后), a payment made (交了) */
 type Cue = 'birth' | 'after' | 'paid';
@@ -279,6 +280,7 @@ export class Understander {
     for (const w of lx.studyPlace.insuredAtSchool) t.add(w, { k: 'insured', v: true });
     for (const w of lx.studyPlace.notInsuredAtSchool) t.add(w, { k: 'insured', v: false });
     for (const w of lx.studyPlace.outsideWords) t.add(w, { k: 'outside' });
+    for (const w of lx.channelUse) t.add(w, { k: 'channelUse' });
     // the date cues have a trie of their own: a longer word of the lexicon that holds one (刚出生, 学校交了) must not hide it
     for (const w of lx.dateAfter) this.cues.add(w, 'after');
     for (const w of lx.birthCues) this.cues.add(w, 'birth');
@@ -415,6 +417,10 @@ export class Understander {
   private readWords(text: string, u: Understanding, studySpans: StudySpan[]): Found {
     const found: Found = { places: [], known: [], channels: [] };
     let negEnd = -10;
+    // 能用支付宝交吗: a channel right after 能用/用 is asked about as a way to pay; 能用 is then no question about cover
+    let useEnd = -10;
+    let channelUsed = false;
+    let coverOtherwise = false;
     for (const m of this.trie.scan(text)) {
       for (const tag of m.values) {
         switch (tag.k) {
@@ -445,6 +451,10 @@ export class Understander {
             break;
           case 'topic':
             if (!u.topics.includes(tag.topic)) u.topics.push(tag.topic);
+            if (tag.topic === 'cover' && !m.values.some((v) => v.k === 'channelUse')) coverOtherwise = true;
+            break;
+          case 'channelUse':
+            useEnd = m.end;
             break;
           case 'undecided':
             for (const x of tag.topics) if (!u.undecidedTopics.includes(x)) u.undecidedTopics.push(x);
@@ -471,9 +481,14 @@ export class Understander {
           case 'channel':
             found.known.push(m);
             found.channels.push(tag);
+            if (m.start - useEnd <= 1) channelUsed = true;
             break;
         }
       }
+    }
+    if (channelUsed) {
+      if (!coverOtherwise) u.topics = u.topics.filter((x) => x !== 'cover');
+      if (!u.topics.includes('pay')) u.topics.push('pay');
     }
     return found;
   }
