@@ -91,7 +91,12 @@ function decisionLines(q: Quote, src: Sources): string[] {
   const d = q.decision;
   if (!d?.winner) return [];
   src.add(d.clause);
-  return [`多种身份按就高原则，按“${plainName(d.winner.name)}”计算`];
+  // another of the person's identities whose subsidy the notice leaves open might lower the fee further
+  const open = d.others.filter((o) => o.open).map((o) => plainName(o.name));
+  return [
+    `多种身份按就高原则，按“${plainName(d.winner.name)}”计算`,
+    ...(open.length ? [`${open.join('、')}的资助${UNDECIDED}；如果资助更多，按更多的算`] : []),
+  ];
 }
 
 function newbornLines(q: Quote, o: AnswerOptions, src: Sources): string[] {
@@ -149,6 +154,7 @@ function anyUndecided(q: Quote): boolean {
   return (
     q.undecided.length > 0 ||
     q.fee.status === 'undecided' ||
+    !!q.decision?.others.some((o) => o.open) ||
     q.cover.status === 'undecided' ||
     q.enrol.status === 'undecided' ||
     (q.newborn !== null && 'undecided' in q.newborn)

@@ -61,7 +61,8 @@ export interface IdentityDecision {
   /** the identity whose treatment sets the fee, under 就高原则 */
   winner: { id: string; name: string } | null;
   /** the others the person also holds, with why they did not set the fee */
-  others: { id: string; name: string; why: string }[];
+  /** `open`: the notice does not say what this one gives, so it might give more than the winner */
+  others: { id: string; name: string; why: string; open?: boolean }[];
   clause: string | null;
 }
 
@@ -374,6 +375,7 @@ function specialFee(
         id: o.id,
         name: o.name,
         why: bestAmount === 0 ? '已全额资助，不会更少' : `${(o.t.fee as { text: string }).text}；如果资助更多，按就高原则执行`,
+        ...(bestAmount === 0 ? {} : { open: true }),
       })),
     ],
     clause: rule.clause,
