@@ -173,6 +173,7 @@ interface Turn {
   /** a one-shot question: answer now with what is known, ask only for the region */
   oneShot: boolean;
   /** the message named a county / province that holds more than the township we have */
+  /** (or, with no word, several regions named at once: only those are offered) */
   broad?: { word: string; regionIds: string[] };
   /** rules undecided[].topic asked about in this message */
   undecided: string[];
@@ -547,6 +548,7 @@ export class Core {
       filled.add('region');
     } else if (u.regionIds.length > 1) {
       sit.region = undefined;
+      t.broad = { word: '', regionIds: u.regionIds };
     } else if (!sit.region && u.unknownPlace) {
       t.out.push(fill(this.m.uncoveredRegion, { place: u.unknownPlace, regions: this.tables.regionShorts }));
       t.ended = 'failed';
@@ -755,7 +757,7 @@ export class Core {
     const choices = this.choicesFor(t, slot);
     if (slot === 'region' && t.broad) {
       const regions = this.rules.notices.filter((n) => s.offered!.includes(n.id)).map((n) => n.region.short).join('、');
-      t.out.push(fill(this.chat.regionAskBroad, { place: t.broad.word, regions }));
+      t.out.push(fill(t.broad.word ? this.chat.regionAskBroad : this.chat.regionAskSeveral, { place: t.broad.word, regions }));
     } else if (!quiet) t.out.push(text.ask);
     if (choices.length) {
       const replyChoices: ReplyChoice[] = [];

@@ -38,6 +38,7 @@ const chatSchema = z
         contactNoPhone: z.string().min(1),
         corrected: z.string().min(1),
         regionAskBroad: z.string().min(1),
+        regionAskSeveral: z.string().min(1),
       })
       .strict(),
   })
