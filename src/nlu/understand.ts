@@ -230,6 +230,8 @@ export class Understander {
   private readonly studyRe: RegExp;
   /** categories a stated age alone puts someone in (catalogue fromAge), oldest threshold first */
   private readonly byAge: { id: string; fromAge: number }[];
+  /** categories that become another at an age (catalogue atAge) */
+  private readonly atAge: Map<string, { from: number; id: string }>;
   /** 宝宝11月出生的 / 小孩2024年4月10日刚出生: a child word, then (after a date, perhaps) a birth word */
   private readonly newbornRe: RegExp;
   /** 大学 / 高校 / 研究生…: with a place of study, a university student */
@@ -249,6 +251,7 @@ export class Understander {
     this.byAge = [...rules.identities.values()]
       .flatMap((i) => (i.fromAge ? [{ id: i.id, fromAge: i.fromAge }] : []))
       .sort((a, b) => b.fromAge - a.fromAge);
+    this.atAge = new Map([...rules.identities.values()].flatMap((i) => (i.atAge ? [[i.id, i.atAge] as const] : [])));
     this.words = words;
     for (const n of rules.notices) {
       const key = n.region.provinceNames[0]!;
@@ -527,6 +530,12 @@ export class Understander {
 
   /** an age in years → the category the catalogue gives that age */
   private addAgeYears(u: Understanding, age: number) {
+    if (this.atAge.size) {
+      u.identities = u.identities.map((id) => {
+        const a = this.atAge.get(id);
+        return a && age >= a.from ? a.id : id;
+      });
+    }
     const by = this.byAge.find((x) => age >= x.fromAge);
     if (by && !u.identities.includes(by.id)) u.identities.push(by.id);
   }

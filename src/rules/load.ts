@@ -23,6 +23,7 @@ export interface IdentityInfo {
   name: string;
   aliases: string[];
   fromAge?: number;
+  atAge?: { from: number; id: string };
 }
 
 /** Everything the engine and the conversation read, parsed and indexed once. */
@@ -83,6 +84,9 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR): RuleSet {
     if (byId.has(n.id)) throw new RulesError(join(dir, files[i]!), [`id：与另一个文件重复（${n.id}）`]);
     byId.set(n.id, n);
   }
+  const ids = new Set(cat.data.identities.map((i) => i.id));
+  const badAge = cat.data.identities.filter((i) => i.atAge && !ids.has(i.atAge.id));
+  if (badAge.length) throw new RulesError(join(dir, CATALOGUE_FILE), badAge.map((i) => `${i.id}.atAge.id：目录里没有这个身份（${i.atAge!.id}）`));
   return {
     dir,
     notices,

@@ -239,6 +239,8 @@ export const catalogueSchema = z
             aliases: z.array(z.string().min(1)).min(1),
             /** a resident who states an age at or over this (「70多岁」) belongs to this category by age alone */
             fromAge: z.number().int().positive().optional(),
+            /** someone of this category who states an age at or over `from` belongs to category `id` (烈士子女, 65岁) */
+            atAge: z.object({ from: z.number().int().positive(), id: z.string() }).strict().optional(),
           })
           .strict(),
       )
