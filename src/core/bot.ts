@@ -632,7 +632,10 @@ export class Core {
     if (!t.region) return this.ask(t, 'region');
     const sit = s.situation;
     let topics = s.topics;
-    const payOnly = (topics.length > 0 && topics.every((x) => x === 'pay')) || (topics.length === 0 && channelIds.length > 0);
+    // 怎么交 / 去窗口交要带什么 (a channel named: its steps say what to bring)
+    const payOnly =
+      (topics.length > 0 && topics.every((x) => x === 'pay')) ||
+      (channelIds.length > 0 && topics.every((x) => x === 'pay' || x === 'register'));
     if (payOnly && t.named && sit.identities?.length && !channelIds.length) {
       // 低保户怎么交 / 在外地打工怎么交: what applies to them first; the steps are one reply away
       s.topics = topics = ['fee', 'who', 'pay'];
