@@ -44,6 +44,9 @@ describe('personal numbers', () => {
     expect(m.found).toEqual(['id']);
     expect(m.text).not.toContain(typo.slice(6, 14));
     expect(maskPii('36073219650312123X').found).toEqual(['id']);
+    // a digit too few or too many: still someone's ID
+    for (const t of ['36073219650312123', '3607321965031212']) expect(maskPii(`身份证${t}交多少`).found, t).toEqual(['id']);
+    expect(maskPii('身份证3607321965031212345交多少').text).not.toContain('19650312');
     // not an ID's shape (no birth date in it) and not a card: an ordinary long number stays
     expect(maskPii('123456789012345678').found).toEqual([]);
   });

@@ -22,6 +22,9 @@ export function idShaped18(s: string): boolean {
   return ID_SHAPE.test(s);
 }
 
+/** 16 to 19 digits that begin like an ID (area code, birth date): an ID with a digit too few or too many */
+const ID_START = /^[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])/;
+
 export function validId15(s: string): boolean {
   if (!/^\d{15}$/.test(s)) return false;
   const mm = Number(s.slice(8, 10));
@@ -48,6 +51,7 @@ function classify(digits: string): PiiKind | null {
   if (digits.length === 18 && (validId18(digits) || idShaped18(digits))) return 'id';
   if (digits.length === 15 && validId15(digits)) return 'id';
   if (digits.length === 11 && /^1[3-9]/.test(digits)) return 'mobile';
+  if (digits.length >= 16 && digits.length <= 19 && ID_START.test(digits)) return 'id';
   if (digits.length >= 16 && digits.length <= 19 && luhn(digits)) return 'bank';
   return null;
 }
