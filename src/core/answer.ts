@@ -209,7 +209,9 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
       if (!lines.includes(`· ${r.text}`)) lines.push(`· ${r.text}`);
     }
   }
-  for (const u of undecidedText(q)) if (!lines.some((l) => l.includes(u.slice(UNDECIDED.length + 1)))) lines.push(u);
+  // whether more is charged after the collection period matters only where the fee or the deadline is told
+  const lateOpen = showFee || showDeadline ? undefined : `${UNDECIDED}：${o.notice.lateSurchargeUndecided}`;
+  for (const u of undecidedText(q)) if (u !== lateOpen && !lines.some((l) => l.includes(u.slice(UNDECIDED.length + 1)))) lines.push(u);
   const open = noticeUndecided(q, topics, o, src);
   lines.push(...open);
   if (topics.includes('twice')) lines.push(o.messages.twice);
