@@ -148,7 +148,7 @@ export function newbornText(q: Quote, src: Sources): string[] {
   if (!n) return [];
   if ('undecided' in n) return [`新生儿：${UNDECIDED}（${n.undecided}）`];
   src.add(n.clause);
-  return [`新生儿：出生之日起90日内独立参保，最晚${cnDate(n.deadline)}（${VERIFY}）`];
+  return [`新生儿：出生之日起${n.withinDays}日内独立参保，最晚${cnDate(n.deadline)}（${VERIFY}）`];
 }
 
 export function enrolText(q: Quote, src: Sources): string[] {

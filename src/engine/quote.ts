@@ -84,7 +84,7 @@ export interface Quote {
   window: WindowStatus;
   windows: PaymentWindow[];
   cover: CoverResult;
-  newborn: { deadline: IsoDate; clause: string; text: string } | { undecided: string } | null;
+  newborn: { deadline: IsoDate; withinDays: number; clause: string; text: string } | { undecided: string } | null;
   firstSteps: { when: 'new' | 'interrupted'; steps: Cited[]; undecided?: string }[];
   registrationRules: Cited[];
   channels: Channel[];
@@ -217,7 +217,7 @@ function windowFor(notice: Notice, paidOn: IsoDate): WindowStatus {
   if (notice.closedAfterLast) {
     return { status: 'closed', text: notice.closedAfterLast.text, clause: notice.closedAfterLast.clause, lastDay: last.to! };
   }
-  return { status: 'undecided', text: `通知没有写${last.to}以后还能不能缴费` };
+  return { status: 'undecided', text: `通知没有写${cnDate(last.to!)}以后还能不能缴费` };
 }
 
 function tierAmounts(notice: Notice, tier: number | undefined) {
@@ -286,7 +286,7 @@ function newbornOf(notice: Notice, s: Situation, ids: string[], missing: Set<Quo
     return null;
   }
   if (compare(s.bornOn, nb.bornFrom) >= 0 && compare(s.bornOn, nb.bornTo) <= 0) {
-    return { deadline: addDays(s.bornOn, nb.withinDays - 1), clause: nb.clause, text: nb.text };
+    return { deadline: addDays(s.bornOn, nb.withinDays - 1), withinDays: nb.withinDays, clause: nb.clause, text: nb.text };
   }
   return { undecided: notice.newbornsUndecided };
 }
@@ -386,7 +386,7 @@ function specialFee(
 /**
  * late surcharge: this person's own fee plus the fiscal subsidy. When the notice does not give the subsidy's amount,
  * or does not say how the surcharge applies to one of the person's identities, the fee is undecided, and the standard
- * shown beside it is the person's own (在渝高校大学生 350元/725元), not the general one.
+ * shown beside it is the person's own (an identity with its own tier amounts in rules/), not the general one.
  */
 function lateFee(
   ls: NonNullable<Notice['lateSurcharge']>,
@@ -587,7 +587,7 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   // newborn: the 90-day enrolment may run past the payment windows; the notice does not say how they meet
   if (newborn && 'deadline' in newborn) {
     if (compare(paidOn, newborn.deadline) > 0) {
-      undecided.push(`已经超过出生之日起${notice.newborns!.withinDays}日内（${newborn.deadline}前）的新生儿独立参保时间，之后怎么参保通知没有写`);
+      undecided.push(`已经超过出生之日起${newborn.withinDays}日内（${cnDate(newborn.deadline)}前）的新生儿独立参保时间，之后怎么参保通知没有写`);
     }
   }
   // within the newborn's days (or a birthday not yet told, which may be), past the general deadline: the notice does
