@@ -172,9 +172,11 @@ interface Turn {
   choices?: ReplyChoice[];
   /** a one-shot question: answer now with what is known, ask only for the region */
   oneShot: boolean;
-  /** the message named a county / province that holds more than the township we have */
-  /** (or, with no word, several regions named at once: only those are offered) */
-  broad?: { word: string; regionIds: string[] };
+  /**
+   * the regions to offer when the region is asked: those in a county / province the message named (`place`: 兴国),
+   * or the several regions it named at once (no `place`)
+   */
+  offer?: { place?: string; regionIds: string[] };
   /** rules undecided[].topic asked about in this message */
   undecided: string[];
   /** this message says who the person is (低保户怎么交: what applies to them comes before the steps) */
@@ -548,13 +550,13 @@ export class Core {
       filled.add('region');
     } else if (u.regionIds.length > 1) {
       sit.region = undefined;
-      t.broad = { word: '', regionIds: u.regionIds };
+      t.offer = { regionIds: u.regionIds };
     } else if (!sit.region && u.unknownPlace) {
       t.out.push(fill(this.m.uncoveredRegion, { place: u.unknownPlace, regions: this.tables.regionShorts }));
       t.ended = 'failed';
       return 'uncovered';
     } else if (!sit.region && u.broad.length) {
-      t.broad = u.broad[0]!;
+      t.offer = { place: u.broad[0]!.word, regionIds: u.broad[0]!.regionIds };
     }
     t.region = sit.region ? rules.byId.get(sit.region) : undefined;
 
@@ -752,15 +754,16 @@ export class Core {
     s.answered = false;
     const st = this.step_(t, slot);
     const text = this.tables.step(st, t.region);
-    // after a county or province name, only the regions in it are offered (the numbers typed back count in that list)
+    // after a county or province name (or several regions named), only those regions are offered; the numbers typed back count in that list
     if (slot === 'region') {
-      if (t.broad) s.offered = t.broad.regionIds;
+      if (t.offer) s.offered = t.offer.regionIds;
       else delete s.offered;
     }
     const choices = this.choicesFor(t, slot);
-    if (slot === 'region' && t.broad) {
+    if (slot === 'region' && t.offer) {
       const regions = this.rules.notices.filter((n) => s.offered!.includes(n.id)).map((n) => n.region.short).join('、');
-      t.out.push(fill(t.broad.word ? this.chat.regionAskBroad : this.chat.regionAskSeveral, { place: t.broad.word, regions }));
+      const place = t.offer.place;
+      t.out.push(place ? fill(this.chat.regionAskBroad, { place, regions }) : fill(this.chat.regionAskSeveral, { regions }));
     } else if (!quiet) t.out.push(text.ask);
     if (choices.length) {
       const replyChoices: ReplyChoice[] = [];
