@@ -351,7 +351,9 @@ export class Core {
     const filled = this.absorb(t, u);
     if (filled === 'uncovered') return;
     if (u.correction && filled.has('identities') && asking !== 'identities') {
-      const names = (s.situation.identities ?? []).map((id) => plainName(this.rules.identities.get(id)?.name ?? id));
+      const names = (s.situation.identities ?? []).map((id) =>
+        plainName(t.region?.identities[id]?.name ?? this.rules.identities.get(id)?.name ?? id),
+      );
       t.out.push(fill(this.chat.corrected, { who: names.join('、') || '普通居民' }));
     }
     if (before && filled.size) this.pushBack(s, before);

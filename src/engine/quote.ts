@@ -525,7 +525,7 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   }
   const paidOn = s.paidOn ?? s.today;
   const ids = [...new Set(s.identities)];
-  const named = ids.map((id) => ({ id, name: rules.identities.get(id)?.name ?? id }));
+  const named = ids.map((id) => ({ id, name: notice.identities[id]?.name ?? rules.identities.get(id)?.name ?? id }));
   const resolved = named.map((i) => resolveTreatment(notice, i.id, i.name, s.facts));
   const missing = new Set<Quote['missing'][number]>();
   for (const r of resolved) for (const f of r.pending) missing.add(f);

@@ -78,7 +78,14 @@ const treatmentCase = z
   })
   .strict();
 
-const treatment = z.object({ ...treatmentCore, cases: z.array(treatmentCase).optional() }).strict();
+const treatment = z
+  .object({
+    /** the notice's own name for this category (e.g. 方太乡's 「六类对象」), shown instead of the catalogue's plain description */
+    name: z.string().min(1).optional(),
+    ...treatmentCore,
+    cases: z.array(treatmentCase).optional(),
+  })
+  .strict();
 export type Treatment = z.infer<typeof treatment>;
 export type TreatmentCase = z.infer<typeof treatmentCase>;
 export type FeeRule = z.infer<typeof feeRule>;
