@@ -313,6 +313,19 @@ export function channelsAnswer(notice: Notice): AnswerParts {
   return { lines, source: src.line() };
 }
 
+/** 现金 / 银行柜台 where the notice lists no such way of paying: not listed, undecided, the ways it lists, whom to ask */
+export function unlistedMeansAnswer(notice: Notice, words: string[], o: Pick<AnswerOptions, 'messages'>): AnswerParts {
+  const listed = channelsAnswer(notice);
+  const lines = [
+    `【${notice.region.short}】`,
+    fill(o.messages.unlistedMeans, { means: words.map((w) => `“${w}”`).join('、') }),
+    o.messages.listedMeans,
+    ...listed.lines,
+    askWhom({ contact: notice.contact, region: notice.region }),
+  ];
+  return { lines, source: listed.source + (notice.notice.draft ? '（征求意见稿）' : '') };
+}
+
 export function channelSteps(notice: Notice, c: Channel): AnswerParts {
   const src = new Sources(notice.notice.cite);
   src.add(c.clause);

@@ -12,6 +12,7 @@ import type { Chat, ChatMessages, ChatWords } from '../nlu/extra.ts';
 import {
   channelsAnswer,
   channelSteps,
+  unlistedMeansAnswer,
   composeAnswer,
   composeVariants,
   contactAnswer,
@@ -179,6 +180,8 @@ interface Turn {
   offer?: { place?: string; regionIds: string[] };
   /** rules undecided[].topic asked about in this message */
   undecided: string[];
+  /** ways of paying asked about that the region's notice does not list (现金 in 桂阳街道) */
+  unlisted: string[];
   /** this message says who the person is (低保户怎么交: what applies to them comes before the steps) */
   named: boolean;
   /** the message was a command (重新开始, 上一步...), not a question */
@@ -274,6 +277,7 @@ export class Core {
       out: [],
       oneShot: msg.forwarded && s.asking === null,
       undecided: [],
+      unlisted: [],
       named: false,
     };
     if (bound && !s.situation.region) s.situation.region = bound;
@@ -357,7 +361,7 @@ export class Core {
       t.out.push(fill(this.chat.corrected, { who: names.join('、') || '普通居民' }));
     }
     if (before && filled.size) this.pushBack(s, before);
-    const side = u.topics.length > 0 || u.channelIds.length > 0 || u.undecidedTopics.length > 0;
+    const side = u.topics.length > 0 || u.channelIds.length > 0 || u.undecidedTopics.length > 0 || u.unlistedMeans.length > 0;
     if (asking && asking !== 'region' && filled.size === 0 && side && t.region) {
       // a side question in the middle: answer it, then go back to where we were
       this.sideAnswer(t, u);
@@ -365,6 +369,7 @@ export class Core {
       return this.ask(t, asking);
     }
     t.undecided = u.undecidedTopics;
+    t.unlisted = u.unlistedMeans;
     t.named = u.identities.length > 0;
     if (u.topics.length) s.topics = [...new Set([...s.topics, ...u.topics])];
     this.advance(t, u.channelIds);
@@ -597,7 +602,7 @@ export class Core {
     }
     if (u.history) sit.history = u.history;
     if (u.paidElsewhere) sit.paidElsewhere = true;
-    if (u.channelIds.length && s.asking === 'channel') filled.add('channel');
+    if ((u.channelIds.length || u.unlistedMeans.length) && s.asking === 'channel') filled.add('channel');
     return filled;
   }
 
@@ -636,15 +641,17 @@ export class Core {
     if (!t.region) return this.ask(t, 'region');
     const sit = s.situation;
     let topics = s.topics;
-    // 怎么交 / 去窗口交要带什么 (a channel named: its steps say what to bring)
+    // 怎么交 / 去窗口交要带什么 / 去哪里交现金 (a way of paying named: its steps say what to bring and where)
+    const means = channelIds.length > 0 || t.unlisted.length > 0;
     const payOnly =
       (topics.length > 0 && topics.every((x) => x === 'pay')) ||
-      (channelIds.length > 0 && topics.every((x) => x === 'pay' || x === 'register'));
-    if (payOnly && t.named && sit.identities?.length && !channelIds.length) {
+      (means && topics.every((x) => x === 'pay' || x === 'register' || x === 'who'));
+    if (payOnly && t.named && sit.identities?.length && !means) {
       // 低保户怎么交 / 在外地打工怎么交: what applies to them first; the steps are one reply away
       s.topics = topics = ['fee', 'who', 'pay'];
     } else if (s.flow === 'pay' || payOnly) {
       s.flow = 'pay';
+      if (t.unlisted.length) return this.finishWith(t, unlistedMeansAnswer(t.region, t.unlisted, this.answerOptions(t)));
       const c = t.region.channels.find((x) => x.id === channelIds[0]);
       if (c) return this.finishWith(t, channelSteps(t.region, c));
       return this.ask(t, 'channel');
@@ -712,14 +719,15 @@ export class Core {
     const o = { ...this.answerOptions(t), undecided: u.undecidedTopics };
     let parts: AnswerParts;
     const c = notice.channels.find((x) => x.id === u.channelIds[0]);
-    if (c) parts = channelSteps(notice, c);
+    if (u.unlistedMeans.length) parts = unlistedMeansAnswer(notice, u.unlistedMeans, o);
+    else if (c) parts = channelSteps(notice, c);
     else if (u.topics.includes('pay')) parts = channelsAnswer(notice);
     else if (u.topics.length && u.topics.every((x) => x === 'contact')) parts = contactAnswer(this.quoteNow(t), o);
     else if (!u.topics.length) parts = undecidedAnswer(this.quoteNow(t), o);
     else parts = composeAnswer(this.quoteNow(t), u.topics, { ...o, dateRead: false });
     t.out.push(...parts.lines, parts.source);
     t.ended = endedAs(parts);
-    t.endedTopics = c || u.topics.includes('pay') ? ['pay'] : [...u.topics];
+    t.endedTopics = c || u.unlistedMeans.length || u.topics.includes('pay') ? ['pay'] : [...u.topics];
   }
 
   private step_(t: Turn, slot: Slot): Step {

@@ -51,6 +51,8 @@ const lexiconSchema = z
     newborn: z.object({ children: words, births: words }).strict(),
     paidCues: words,
     channelUse: words,
+    channelAsk: words,
+    payMeans: words,
   })
   .strict();
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -27,7 +27,7 @@ export function contactLine(q: Quote): string {
 }
 
 /** whom to ask when the notice does not decide */
-export function askWhom(q: Quote): string {
+export function askWhom(q: { contact: Quote['contact']; region: { office: string } }): string {
   const c = q.contact;
   return c.phone ? `请咨询${c.name}（${c.phone}）或${q.region.office}` : `请咨询${c.name}`;
 }

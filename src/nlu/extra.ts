@@ -39,6 +39,8 @@ const chatSchema = z
         corrected: z.string().min(1),
         regionAskBroad: z.string().min(1),
         regionAskSeveral: z.string().min(1),
+        unlistedMeans: z.string().min(1),
+        listedMeans: z.string().min(1),
       })
       .strict(),
   })

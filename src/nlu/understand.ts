@@ -41,6 +41,8 @@ export interface Understanding {
   /** the whole message is thanks / ok */
   ack: boolean;
   channelIds: string[];
+  /** ways of paying asked about (现金, 银行柜台…) that the known region's notice does not list among its channels */
+  unlistedMeans: string[];
   /** says it was already paid somewhere else (在学校交了, 在外地交了…) */
   paidElsewhere: boolean;
   /** anything at all recognised */
@@ -70,7 +72,9 @@ type Tag =
   | { k: 'insured'; v: boolean }
   | { k: 'outside' }
   | { k: 'channel'; region: string; id: string }
-  | { k: 'channelUse' };
+  | { k: 'channelUse' }
+  | { k: 'channelAsk' }
+  | { k: 'means' };
 
 /** words that tell what a date next to them is: a birthday (出生), the day after (之后), a payment made (交了) */
 type Cue = 'birth' | 'after' | 'paid';
@@ -181,6 +185,8 @@ interface Found {
   /** region, broader, identity and channel names */
   known: Match<Tag>[];
   channels: { region: string; id: string }[];
+  /** ways of paying of the lexicon (payMeans), each with whether it came right after 用/去/能… */
+  means: { match: Match<Tag>; used: boolean }[];
 }
 
 interface Span {
@@ -284,6 +290,8 @@ export class Understander {
     for (const w of lx.studyPlace.notInsuredAtSchool) t.add(w, { k: 'insured', v: false });
     for (const w of lx.studyPlace.outsideWords) t.add(w, { k: 'outside' });
     for (const w of lx.channelUse) t.add(w, { k: 'channelUse' });
+    for (const w of lx.channelAsk) t.add(w, { k: 'channelAsk' });
+    for (const w of lx.payMeans) t.add(w, { k: 'means' });
     // the date cues have a trie of their own: a longer word of the lexicon that holds one (刚出生, 学校交了) must not hide it
     for (const w of lx.dateAfter) this.cues.add(w, 'after');
     for (const w of lx.birthCues) this.cues.add(w, 'birth');
@@ -347,6 +355,7 @@ export class Understander {
       numbers: [],
       ack: false,
       channelIds: [],
+      unlistedMeans: [],
       paidElsewhere: false,
       recognised: false,
     };
@@ -390,6 +399,14 @@ export class Understander {
 
     // channels of the known region
     if (notice && found.channels.length) u.channelIds = [...new Set(found.channels.filter((c) => c.region === notice.id).map((c) => c.id))];
+    // 去银行柜台能交吗 / 哪里交现金: a way of paying the notice does not list
+    if (notice && found.means.length) {
+      for (const { match, used } of found.means) {
+        if (!used && !u.topics.includes('pay') && ctx.asking !== 'channel') continue;
+        if (match.values.some((v) => v.k === 'channel' && v.region === notice.id)) continue;
+        if (!u.unlistedMeans.includes(match.word)) u.unlistedMeans.push(match.word);
+      }
+    }
     if (notice && u.undecidedTopics.length) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
 
     u.unknownPlace = this.unknownPlace(text, found, studySpans);
@@ -418,13 +435,17 @@ export class Understander {
 
   /** Every word of the lexicon in the text, into `u`; returns the names found. */
   private readWords(text: string, u: Understanding, studySpans: StudySpan[]): Found {
-    const found: Found = { places: [], known: [], channels: [] };
+    const found: Found = { places: [], known: [], channels: [], means: [] };
     let negEnd = -10;
     // 能用支付宝交吗: a channel right after 能用/用 is asked about as a way to pay; 能用 is then no question about cover
     let useEnd = -10;
     let channelUsed = false;
     let coverOtherwise = false;
+    // 去银行柜台能交吗: 能交吗 after such a channel asks whether one can pay that way, not until when
+    let deadlineOtherwise = false;
+    let deadlineWord = false;
     for (const m of this.trie.scan(text)) {
+      const used = m.start - useEnd <= 1;
       for (const tag of m.values) {
         switch (tag.k) {
           case 'region':
@@ -455,6 +476,14 @@ export class Understander {
           case 'topic':
             if (!u.topics.includes(tag.topic)) u.topics.push(tag.topic);
             if (tag.topic === 'cover' && !m.values.some((v) => v.k === 'channelUse')) coverOtherwise = true;
+            if (tag.topic === 'deadline') {
+              if (m.values.some((v) => v.k === 'channelAsk')) deadlineWord = true;
+              else deadlineOtherwise = true;
+            }
+            break;
+          case 'means':
+            found.means.push({ match: m, used });
+            if (used) channelUsed = true;
             break;
           case 'channelUse':
             useEnd = m.end;
@@ -484,13 +513,14 @@ export class Understander {
           case 'channel':
             found.known.push(m);
             found.channels.push(tag);
-            if (m.start - useEnd <= 1) channelUsed = true;
+            if (used) channelUsed = true;
             break;
         }
       }
     }
     if (channelUsed) {
       if (!coverOtherwise) u.topics = u.topics.filter((x) => x !== 'cover');
+      if (deadlineWord && !deadlineOtherwise) u.topics = u.topics.filter((x) => x !== 'deadline');
       if (!u.topics.includes('pay')) u.topics.push('pay');
     }
     return found;
@@ -692,7 +722,8 @@ function recognised(u: Understanding): boolean {
     !!u.bornOn ||
     u.history !== undefined ||
     Object.keys(u.facts).length > 0 ||
-    u.channelIds.length > 0
+    u.channelIds.length > 0 ||
+    u.unlistedMeans.length > 0
   );
 }
 
