@@ -34,6 +34,8 @@ export interface AnswerOptions {
   dateRead?: boolean;
   /** nobody said who the person is: the answer is for an ordinary resident, and says so */
   assumedOrdinary?: boolean;
+  /** an amount the resident named (交65元可以吗): said whether it is the notice's amount */
+  saidAmount?: number;
 }
 
 /** （…） in an identity's name: left out where the name is only a label */
@@ -169,6 +171,14 @@ function surchargeLines(q: Quote, src: Sources): string[] {
   return [s.amount === null ? `要交多少：${UNDECIDED}。${s.text}。` : `注意：${s.text}。`];
 }
 
+/** 交65元可以吗: whether the amount named is the one the notice gives (only where the notice decides the fee) */
+function saidAmountLines(q: Quote, o: AnswerOptions): string[] {
+  if (o.saidAmount === undefined || q.fee.status !== 'decided') return [];
+  const amount = `${o.saidAmount}元`;
+  const known = q.fee.amounts.some((a) => a.amount === o.saidAmount);
+  return [fill(known ? o.messages.amountMatches : o.messages.amountOther, { amount })];
+}
+
 /** The answer to the topics asked; with no topic, the whole short answer. */
 export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
@@ -181,7 +191,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const notHere = q.enrol.status === 'elsewhere' || q.enrol.status === 'not-eligible';
   if (want('who') || want('twice') || q.enrol.status !== 'here') sections.push(enrolText(q, src));
   const showFee = (want('fee') || want('tier') || want('who')) && !closed && !notHere && q.fee.status !== 'none';
-  if (showFee) sections.push([...feeText(q, src), ...decisionLines(q, src)]);
+  if (showFee) sections.push([...feeText(q, src), ...decisionLines(q, src), ...saidAmountLines(q, o)]);
   const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;
   if (showDeadline) sections.push([...deadlineText(q, src), ...(showFee ? [] : surchargeLines(q, src))]);
   sections.push(newbornLines(q, o, src));

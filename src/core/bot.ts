@@ -384,6 +384,7 @@ export class Core {
     s.topics = [];
     // 已经在别处交过 holds for the question it was said in
     sit.paidElsewhere = undefined;
+    sit.saidAmount = undefined;
     if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
       if (!u.correction) sit.identities = undefined;
@@ -602,6 +603,7 @@ export class Core {
     }
     if (u.history) sit.history = u.history;
     if (u.paidElsewhere) sit.paidElsewhere = true;
+    if (u.amount !== undefined) sit.saidAmount = u.amount;
     if ((u.channelIds.length || u.unlistedMeans.length) && s.asking === 'channel') filled.add('channel');
     return filled;
   }
@@ -632,6 +634,7 @@ export class Core {
       undecided: t.undecided,
       dateRead: !!t.s.situation.paidOnText,
       assumedOrdinary: t.s.situation.identities === undefined,
+      saidAmount: t.s.situation.saidAmount,
     };
   }
 

@@ -47,6 +47,7 @@ const lexiconSchema = z
     paidElsewhere: z.object({ places: words, verbs: words }).strict(),
     history: z.object({ new: words, interrupted: words, continuing: words }).strict(),
     dateAfter: words,
+    dateBefore: words,
     birthCues: words,
     newborn: z.object({ children: words, births: words }).strict(),
     paidCues: words,

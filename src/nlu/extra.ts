@@ -40,6 +40,8 @@ const chatSchema = z
         regionAskBroad: z.string().min(1),
         regionAskSeveral: z.string().min(1),
         unlistedMeans: z.string().min(1),
+        amountMatches: z.string().min(1),
+        amountOther: z.string().min(1),
         listedMeans: z.string().min(1),
       })
       .strict(),

@@ -43,6 +43,8 @@ export interface Understanding {
   channelIds: string[];
   /** ways of paying asked about (现金, 银行柜台…) that the known region's notice does not list among its channels */
   unlistedMeans: string[];
+  /** an amount of money named (交65元可以吗 / 交380行不行), not an age or a tier said with 档 */
+  amount?: number;
   /** says it was already paid somewhere else (在学校交了, 在外地交了…) */
   paidElsewhere: boolean;
   /** anything at all recognised */
@@ -77,7 +79,7 @@ type Tag =
   | { k: 'means' };
 
 /** words that tell what a date next to them is: a birthday (出生), the day after (之后), a payment made (交了) */
-type Cue = 'birth' | 'after' | 'paid';
+type Cue = 'birth' | 'after' | 'before' | 'paid';
 
 const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
@@ -153,6 +155,8 @@ const NEWBORN_YEARS = 2;
 const TIER = /(?<!哪)(?:第)?([一二两12])\s*档/g;
 const TIER_AMOUNT = /(\d{3,4})\s*元?\s*(?:的|那|这|那个|这个)?\s*(?:档|个档)/g;
 const BARE_AMOUNT = /(\d{3,4})\s*(?:元|块)?/g;
+/** money: 65元 / 380块 / 交380 (not 元旦, not 交2023年, not 380档) */
+const MONEY = /(\d{1,5})\s*(?:元(?!旦)|块)|(?:交|缴|付)(\d{2,4})(?![\d岁年月日号天档周个.])/g;
 const DOTTED_DATE = /(\d{4})[./](\d{1,2})[./](\d{1,2})/g;
 const NUMERIC_DATE = /(?<![\d年])(?:(\d{4}|\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]/g;
 const CN_DAY = '(\\d{1,2}|[一二三]?十?[一二三四五六七八九十])';
@@ -294,6 +298,7 @@ export class Understander {
     for (const w of lx.payMeans) t.add(w, { k: 'means' });
     // the date cues have a trie of their own: a longer word of the lexicon that holds one (刚出生, 学校交了) must not hide it
     for (const w of lx.dateAfter) this.cues.add(w, 'after');
+    for (const w of lx.dateBefore) this.cues.add(w, 'before');
     for (const w of lx.birthCues) this.cues.add(w, 'birth');
     for (const w of lx.paidCues) this.cues.add(w, 'paid');
     this.noise = [...new Set(lx.noise.map(normalize))].sort((a, b) => b.length - a.length);
@@ -391,6 +396,7 @@ export class Understander {
     const regionId = u.regionIds.length === 1 ? u.regionIds[0] : ctx.region;
     const notice = regionId ? this.rules.byId.get(regionId) : undefined;
     readTier(text, u, notice, ctx);
+    if (ctx.asking !== 'tier' && u.tier === undefined && !text.includes('档')) readAmount(text, u);
     if (notice) this.readStudyPlace(text, u, notice, ctx, studySpans, found);
     this.readPaidElsewhere(text, u);
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
@@ -428,7 +434,7 @@ export class Understander {
 
   /** where the date cue words are (read only when the text has a date) */
   private cueSpans(text: string): CueSpans {
-    const spans: CueSpans = { birth: [], after: [], paid: [] };
+    const spans: CueSpans = { birth: [], after: [], before: [], paid: [] };
     for (const m of this.cues.scan(text)) for (const c of m.values) spans[c].push(m);
     return spans;
   }
@@ -688,19 +694,21 @@ function attached(cues: Span[], d: FoundDate, text: string): number {
 
 /**
  * dates: a birthday when 出生 / 生的… is attached to it (or when the birthday is asked), else the day of payment
- * (the day after, near 之后)
+ * (the day after, near 之后; the day before, right before 前)
  */
 function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSpans: (text: string) => CueSpans) {
   const dates = findDates(text, ctx.today);
   if (!dates.length) return;
-  const { birth, after, paid } = cueSpans(text);
+  const { birth, after, before, paid } = cueSpans(text);
   for (const d of dates) {
     const toBirth = attached(birth, d, text);
     const isBirth = toBirth < Infinity ? toBirth < attached(paid, d, text) : ctx.asking === 'bornOn' && !near(paid, d, 3, 3);
     if (isBirth) u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
     else {
       const base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
-      u.paidOn = near(after, d, 3, 3) && !near(paid, d, 0, 3) ? addDays(base, 1) : base;
+      // 元旦前 / 3月1日之前: the day before (the cue right after the date, not a 前 of the date's own words)
+      const ahead = before.some((c) => c.start >= d.end && c.start <= d.end + 1);
+      u.paidOn = ahead ? addDays(base, -1) : near(after, d, 3, 3) && !near(paid, d, 0, 3) ? addDays(base, 1) : base;
     }
   }
 }
@@ -725,6 +733,13 @@ function recognised(u: Understanding): boolean {
     u.channelIds.length > 0 ||
     u.unlistedMeans.length > 0
   );
+}
+
+/** 交65元可以吗: the amount named, read as a question about the fee when nothing else is asked */
+function readAmount(text: string, u: Understanding) {
+  if (!/[元块交缴付]/.test(text)) return;
+  for (const m of text.matchAll(MONEY)) u.amount = Number(m[1] ?? m[2]);
+  if (u.amount !== undefined && !u.topics.length) u.topics.push('fee');
 }
 
 /** the tier whose amount a number in the text names (「<amount>那档」, or a bare amount when the tier is asked) */
