@@ -124,6 +124,7 @@ function noticeUndecided(q: Quote, topics: Topic[], o: AnswerOptions, src: Sourc
   for (const u of o.notice.undecided) {
     if (!asked.has(u.topic)) continue;
     if (u.topic === 'tier') o.notice.tiers.forEach((t) => src.add(t.clause));
+    if (u.clause) src.add(u.clause);
     out.push(`${UNDECIDED}：${u.text}`);
   }
   return out;

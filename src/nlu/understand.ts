@@ -447,7 +447,7 @@ export class Understander {
     let useEnd = -10;
     let channelUsed = false;
     let coverOtherwise = false;
-    // 去银行柜台能交吗: 能交吗 after such a channel asks whether one can pay that way, not until when
+    // 去银行柜台能交吗: 能交吗 after such a channel asks whether one can pay that way, not until when (channelAsk)
     let deadlineOtherwise = false;
     let deadlineWord = false;
     for (const m of this.trie.scan(text)) {
@@ -524,9 +524,10 @@ export class Understander {
         }
       }
     }
+    // 还没上户口能交吗: whether one may, which the notice leaves open, not until when
+    if ((channelUsed || u.undecidedTopics.length) && deadlineWord && !deadlineOtherwise) u.topics = u.topics.filter((x) => x !== 'deadline');
     if (channelUsed) {
       if (!coverOtherwise) u.topics = u.topics.filter((x) => x !== 'cover');
-      if (deadlineWord && !deadlineOtherwise) u.topics = u.topics.filter((x) => x !== 'deadline');
       if (!u.topics.includes('pay')) u.topics.push('pay');
     }
     return found;

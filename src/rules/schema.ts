@@ -206,7 +206,8 @@ export const noticeSchema = z
       })
       .strict()
       .nullable(),
-    undecided: z.array(z.object({ topic: z.string(), text: z.string() }).strict()),
+    /** questions the notice leaves open (asked with flows/chat.yaml words.undecided); `clause`: what it does say nearby */
+    undecided: z.array(z.object({ topic: z.string(), text: z.string(), clause: clause.optional() }).strict()),
   })
   .strict()
   .superRefine((n, ctx) => {
