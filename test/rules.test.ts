@@ -61,6 +61,12 @@ describe('rule files', () => {
     expect(() => loadRules(dir)).toThrow(/identities\.orfan：身份目录/);
   });
 
+  it('an identity a rule covers must be one the catalogue knows', () => {
+    const dir = copyRules();
+    breakFile(dir, 'fangtai-2024.yaml', 'covers: [non_local_resident]', 'covers: [non_local]');
+    expect(() => loadRules(dir)).toThrow(/identities\.residence_permit\.covers：身份目录（catalogue\.yaml）里没有“non_local”/);
+  });
+
   it('the JSON Schemas beside the files are the ones generated from zod (npm run schema)', () => {
     for (const [name, text] of Object.entries(jsonSchemas())) {
       expect(readFileSync(join(DEFAULT_RULES_DIR, name), 'utf8'), `${name} is stale: run npm run schema`).toBe(text);

@@ -524,7 +524,9 @@ export function quote(rules: RuleSet, s: Situation): Quote {
     throw new EngineError(`${notice.region.short}没有第${s.tier}档`);
   }
   const paidOn = s.paidOn ?? s.today;
-  const ids = [...new Set(s.identities)];
+  const held = [...new Set(s.identities)];
+  const covered = new Set(held.flatMap((id) => notice.identities[id]?.covers ?? []));
+  const ids = held.filter((id) => !covered.has(id));
   const named = ids.map((id) => ({ id, name: notice.identities[id]?.name ?? rules.identities.get(id)?.name ?? id }));
   const resolved = named.map((i) => resolveTreatment(notice, i.id, i.name, s.facts));
   const missing = new Set<Quote['missing'][number]>();

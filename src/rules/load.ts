@@ -60,11 +60,11 @@ export function parseNotice(file: string, raw: unknown, catalogue: Catalogue): N
   if (!result.success) throw describe(file, result.error);
   const known = new Set(catalogue.identities.map((i) => i.id));
   const unknown = Object.keys(result.data.identities).filter((id) => !known.has(id));
-  if (unknown.length) {
-    throw new RulesError(
-      file,
-      unknown.map((id) => `identities.${id}：身份目录（${CATALOGUE_FILE}）里没有这个身份`),
-    );
+  const badCovers = Object.entries(result.data.identities).flatMap(([id, t]) =>
+    (t.covers ?? []).filter((c) => !known.has(c)).map((c) => `identities.${id}.covers：身份目录（${CATALOGUE_FILE}）里没有“${c}”`),
+  );
+  if (unknown.length || badCovers.length) {
+    throw new RulesError(file, [...unknown.map((id) => `identities.${id}：身份目录（${CATALOGUE_FILE}）里没有这个身份`), ...badCovers]);
   }
   return result.data;
 }

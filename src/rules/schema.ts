@@ -82,6 +82,11 @@ const treatment = z
   .object({
     /** the notice's own name for this category (e.g. 方太乡's 「六类对象」), shown instead of the catalogue's plain description */
     name: z.string().min(1).optional(),
+    /**
+     * identities this rule also decides for when a person holds both (方太乡 二（一）「持居住证参加当地居民医保的」 is a
+     * 外地户口 resident with a permit): the covered one is then left out, not weighed as a separate, undecided identity
+     */
+    covers: z.array(z.string().min(1)).optional(),
     ...treatmentCore,
     cases: z.array(treatmentCase).optional(),
   })
