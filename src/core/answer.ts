@@ -194,13 +194,15 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const showFee = (want('fee') || want('tier') || want('who')) && !closed && !notHere && q.fee.status !== 'none';
   if (showFee) sections.push([...feeText(q, src), ...decisionLines(q, src), ...saidAmountLines(q, o)]);
   const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;
-  if (showDeadline) sections.push([...deadlineText(q, src), ...(showFee ? [] : surchargeLines(q, src))]);
+  // whether this person enrols here is open: the dates hold only if they do
+  const ifHere = (lines: string[]) => (q.enrol.status === 'undecided' && lines.length ? [o.messages.ifEnrolledHere + lines[0], ...lines.slice(1)] : lines);
+  if (showDeadline) sections.push(ifHere([...deadlineText(q, src), ...(showFee ? [] : surchargeLines(q, src))]));
   sections.push(newbornLines(q, o, src));
   // 过了截止日还能交吗: what paying then means for the cover
   const late = q.window.status === 'in' && q.window.window !== q.windows[0];
   // enrolled elsewhere, the notice may still say when the cover starts (在渝高校新生 who enrolled at school, 二（二）)
   const showCover = (want('cover') || (want('deadline') && late)) && !closed && (!notHere || q.cover.status !== 'none');
-  if (showCover) sections.push(coverText(q, src));
+  if (showCover) sections.push(q.cover.status === 'undecided' ? coverText(q, src) : ifHere(coverText(q, src)));
   if (topics.includes('register')) sections.push(firstStepsText(q, src));
   if (topics.includes('pay') && !notHere) sections.push(channelLine(o.notice, src));
   const lines = [header(q, o.notice)];

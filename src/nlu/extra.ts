@@ -41,6 +41,7 @@ const chatSchema = z
         regionAskSeveral: z.string().min(1),
         unlistedMeans: z.string().min(1),
         amountMatches: z.string().min(1),
+        ifEnrolledHere: z.string().min(1),
         amountOther: z.string().min(1),
         listedMeans: z.string().min(1),
       })
