@@ -212,17 +212,19 @@ describe('WeChat room', () => {
     expect(w.sent).toEqual([]);
   });
 
-  it('isAdmin: the room owner and ADMIN_IDS (with or without wx:), nobody else', async () => {
+  it('isAdmin: the room owner, its administrators and ADMIN_IDS (with or without wx:), nobody else', async () => {
     const c = recordingCore();
-    const members = ['Owner', 'Cadre', 'Clerk', 'Resident'];
-    const w = await world({ core: c.handler, queue: fastQueue(), members, adminIds: ['wx:wxid_Cadre', 'wxid_Clerk'] });
+    const members = ['Owner', 'Cadre', 'Clerk', 'Manager', 'Resident'];
+    const w = await world({ core: c.handler, queue: fastQueue(), members, adminIds: ['wx:wxid_Cadre', 'wxid_Clerk'], roomAdmins: ['Manager'] });
     const isAdmin = async (name: string, where: 'room' | 'private') =>
       (await w.say(w.member(name), w.atBot('方太乡交多少钱'), where, where === 'room' ? [w.botContact] : [])).event.incoming!.isAdmin;
     expect(await isAdmin('Owner', 'room')).toBe(true);
     expect(await isAdmin('Cadre', 'room')).toBe(true);
     expect(await isAdmin('Clerk', 'room')).toBe(true);
+    expect(await isAdmin('Manager', 'room')).toBe(true);
     expect(await isAdmin('Resident', 'room')).toBe(false);
     expect(await isAdmin('Cadre', 'private')).toBe(true);
+    expect(await isAdmin('Manager', 'private')).toBe(false); // an administrator of the room, not in a private chat
     expect(await isAdmin('Owner', 'private')).toBe(false); // owner of the room, not an admin in a private chat
     expect(await isAdmin('Resident', 'private')).toBe(false);
   });

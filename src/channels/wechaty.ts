@@ -223,7 +223,8 @@ export function createWechatyBot(options: WechatyBotOptions): Wechaty {
       text,
       time: now(),
       messageId: m.id,
-      isAdmin: admins.has(talker.id) || (!!owner && owner.id === talker.id),
+      // the room's owner and the administrators the owner appointed (as far as the puppet reports them), and ADMIN_IDS
+      isAdmin: admins.has(talker.id) || (!!owner && owner.id === talker.id) || !!room?.payload?.adminIdList?.includes(talker.id),
       ...(nonText ? { nonText: true } : {}),
     };
   }

@@ -27,6 +27,8 @@ export interface WorldOptions extends Omit<WechatyBotOptions, 'puppet' | 'onHand
   botName?: string;
   /** room members besides the bot (their WeChat ids are `wxid_<name>`); the first is the room owner */
   members?: string[];
+  /** members the room's owner made administrators (群管理员) */
+  roomAdmins?: string[];
   /** the clock recorded with each sent message (default Date.now) */
   clock?: () => number;
 }
@@ -82,6 +84,7 @@ export async function mockWorld(opts: WorldOptions) {
     topic: '方太乡医保群',
     memberIdList: [botContact.id, ...members.map((m) => m.id)],
     ownerId: members[0]?.id,
+    adminIdList: (opts.roomAdmins ?? []).map((name) => member(name).id),
   });
 
   const loggedIn = new Promise<void>((resolve) => bot.once('login', () => resolve()));
