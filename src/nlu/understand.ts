@@ -244,6 +244,8 @@ export class Understander {
   private readonly atAge: Map<string, { from: number; id: string }>;
   /** 宝宝11月出生的 / 小孩2024年4月10日刚出生: a child word, then (after a date, perhaps) a birth word */
   private readonly newbornRe: RegExp;
+  /** one of the birth words (出生, 生了…): without one, newbornRe cannot match and is not run */
+  private readonly birthWord: RegExp;
   /** 大学 / 高校 / 研究生…: with a place of study, a university student */
   private readonly collegeWords: RegExp;
   /** 在外地交了 / 学校已经交了 / 在广东买了: paid somewhere else (the group: what stands between place and verb) */
@@ -315,6 +317,7 @@ export class Understander {
     this.paidVerb = new RegExp(alts(pe.verbs));
     this.paidElsewhereRe = new RegExp(`(?:${alts([...pe.places, ...Object.values(words.places).flat()])})([^，,。；;！!？?\\s]{0,4}?)(?:${alts(pe.verbs)})`, 'g');
     // 孩子生了病 is no birth
+    this.birthWord = new RegExp(alts(lx.newborn.births));
     this.newbornRe = new RegExp(`(?:${alts(lx.newborn.children)})([^，,。；;！!？?\\s]{0,12}?)(?:刚刚|刚|才)?(?:${alts(lx.newborn.births)})(?!病)`, 'g');
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.studyRe = new RegExp(
@@ -543,7 +546,7 @@ export class Understander {
     if (text.includes('了')) for (const m of text.matchAll(AGE_NOW)) this.addAge(u, m[2]!, !!m[1]);
     if (text.includes('年满') || text.includes('年过')) for (const m of text.matchAll(AGE_REACHED)) this.addAge(u, m[1]!, false);
     // 宝宝11月出生的 / 小孩2024年4月10日刚出生 (not 孩子2015年出生的: a year long past is no newborn)
-    if (!u.identities.includes('newborn') && !u.negated.includes('newborn')) {
+    if (!u.identities.includes('newborn') && !u.negated.includes('newborn') && this.birthWord.test(text)) {
       for (const m of text.matchAll(this.newbornRe)) {
         const years = [...m[1]!.matchAll(YEAR)].map((y) => fullYear(Number(y[1]), today));
         if (years.some((y) => y <= Number(today.slice(0, 4)) - NEWBORN_YEARS)) continue;
