@@ -15,6 +15,7 @@ import {
   UNDECIDED,
   undecidedText,
 } from '../engine/format.ts';
+import { cnDate, type IsoDate } from '../engine/dates.ts';
 import type { Quote } from '../engine/quote.ts';
 import type { Channel, Notice } from '../rules/schema.ts';
 import type { ChatMessages } from '../nlu/extra.ts';
@@ -36,6 +37,8 @@ export interface AnswerOptions {
   assumedOrdinary?: boolean;
   /** an amount the resident named (交65元可以吗): said whether it is the notice's amount */
   saidAmount?: number;
+  /** a day asked about (6月1号住院能报吗): said whether it falls in the cover */
+  askedOn?: IsoDate;
 }
 
 /** （…） in an identity's name: left out where the name is only a label */
@@ -180,6 +183,20 @@ function saidAmountLines(q: Quote, o: AnswerOptions): string[] {
   return [fill(known ? o.messages.amountMatches : o.messages.amountOther, { amount })];
 }
 
+/** 6月1号住院能报吗: whether the day asked about is in the cover computed above (only where the notice decides it) */
+function askedDayLines(q: Quote, o: AnswerOptions): string[] {
+  const day = o.askedOn;
+  const c = q.cover;
+  if (!day || c.status !== 'decided') return [];
+  const m = o.messages;
+  const vars = { date: cnDate(day), start: cnDate(c.start), end: cnDate(c.end) };
+  if (day < c.start) return [fill(m.askedBeforeCover, vars)];
+  if (day > c.end) return [fill(m.askedAfterCover, vars)];
+  // the first day after a waiting period: a day later if the office counts the wait from the next day
+  if (day === c.start && c.waitDays) return [fill(m.askedFirstDay, vars)];
+  return [fill(m.askedInCover, vars)];
+}
+
 /** The answer to the topics asked; with no topic, the whole short answer. */
 export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
@@ -202,7 +219,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const late = q.window.status === 'in' && q.window.window !== q.windows[0];
   // enrolled elsewhere, the notice may still say when the cover starts (在渝高校新生 who enrolled at school, 二（二）)
   const showCover = (want('cover') || (want('deadline') && late)) && !closed && (!notHere || q.cover.status !== 'none');
-  if (showCover) sections.push(q.cover.status === 'undecided' ? coverText(q, src) : ifHere(coverText(q, src)));
+  if (showCover) sections.push(q.cover.status === 'undecided' ? coverText(q, src) : ifHere([...coverText(q, src), ...askedDayLines(q, o)]));
   if (topics.includes('register')) sections.push(firstStepsText(q, src));
   if (topics.includes('pay') && !notHere) sections.push(channelLine(o.notice, src));
   const lines = [header(q, o.notice)];

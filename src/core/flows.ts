@@ -48,6 +48,7 @@ const lexiconSchema = z
     history: z.object({ new: words, interrupted: words, continuing: words }).strict(),
     dateAfter: words,
     dateBefore: words,
+    askedCues: words,
     birthCues: words,
     newborn: z.object({ children: words, births: words }).strict(),
     paidCues: words,

@@ -42,6 +42,10 @@ const chatSchema = z
         unlistedMeans: z.string().min(1),
         amountMatches: z.string().min(1),
         ifEnrolledHere: z.string().min(1),
+        askedInCover: z.string().min(1),
+        askedBeforeCover: z.string().min(1),
+        askedAfterCover: z.string().min(1),
+        askedFirstDay: z.string().min(1),
         amountOther: z.string().min(1),
         listedMeans: z.string().min(1),
       })

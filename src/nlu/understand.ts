@@ -28,6 +28,8 @@ export interface Understanding {
   facts: Partial<Record<FactName, boolean>>;
   tier?: number;
   paidOn?: IsoDate;
+  /** a day asked about, not paid on (3月1号交的，6月1号住院能报吗 → 6月1号) */
+  askedOn?: IsoDate;
   bornOn?: IsoDate;
   history?: History;
   topics: Topic[];
@@ -79,7 +81,7 @@ type Tag =
   | { k: 'means' };
 
 /** words that tell what a date next to them is: a birthday (出生), the day after (之后), a payment made (交了) */
-type Cue = 'birth' | 'after' | 'before' | 'paid';
+type Cue = 'birth' | 'after' | 'before' | 'paid' | 'asked';
 
 const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
@@ -301,6 +303,7 @@ export class Understander {
     // the date cues have a trie of their own: a longer word of the lexicon that holds one (刚出生, 学校交了) must not hide it
     for (const w of lx.dateAfter) this.cues.add(w, 'after');
     for (const w of lx.dateBefore) this.cues.add(w, 'before');
+    for (const w of lx.askedCues) this.cues.add(w, 'asked');
     for (const w of lx.birthCues) this.cues.add(w, 'birth');
     for (const w of lx.paidCues) this.cues.add(w, 'paid');
     this.noise = [...new Set(lx.noise.map(normalize))].sort((a, b) => b.length - a.length);
@@ -420,6 +423,7 @@ export class Understander {
 
     u.unknownPlace = this.unknownPlace(text, found, studySpans);
     readDates(text, u, ctx, (t) => this.cueSpans(t));
+    if (u.askedOn && !u.topics.includes('cover')) u.topics.push('cover');
     this.readBirth(u, ctx.today);
     u.recognised = recognised(u);
     return u;
@@ -437,7 +441,7 @@ export class Understander {
 
   /** where the date cue words are (read only when the text has a date) */
   private cueSpans(text: string): CueSpans {
-    const spans: CueSpans = { birth: [], after: [], before: [], paid: [] };
+    const spans: CueSpans = { birth: [], after: [], before: [], paid: [], asked: [] };
     for (const m of this.cues.scan(text)) for (const c of m.values) spans[c].push(m);
     return spans;
   }
@@ -703,19 +707,45 @@ function attached(cues: Span[], d: FoundDate, text: string): number {
 function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSpans: (text: string) => CueSpans) {
   const dates = findDates(text, ctx.today);
   if (!dates.length) return;
-  const { birth, after, before, paid } = cueSpans(text);
+  const { birth, after, before, paid, asked } = cueSpans(text);
+  // the day of payment: one said with 交的 / 交了 before any other
+  let paidCued = false;
   for (const d of dates) {
     const toBirth = attached(birth, d, text);
-    const isBirth = toBirth < Infinity ? toBirth < attached(paid, d, text) : ctx.asking === 'bornOn' && !near(paid, d, 3, 3);
-    if (isBirth) u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
-    else {
-      const base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
-      // 元旦前 / 3月1日之前: the day before (the cue right after the date, not a 前 of the date's own words)
-      const ahead = before.some((c) => c.start >= d.end && c.start <= d.end + 1);
-      u.paidOn = ahead ? addDays(base, -1) : near(after, d, 3, 3) && !near(paid, d, 0, 3) ? addDays(base, 1) : base;
+    const toPaid = attached(paid, d, text);
+    const isBirth = toBirth < Infinity ? toBirth < toPaid : ctx.asking === 'bornOn' && !near(paid, d, 3, 3);
+    if (isBirth) {
+      u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
+      continue;
     }
+    const base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
+    // 6月1号住院能报吗 / 4月14号能用吗 / 今天住院能报吗: a day asked about (the words right after it, not 交的)
+    // (10月5日交还有用吗: a paying word between makes it the day of payment)
+    if (toPaid === Infinity && asked.some((c) => c.start >= d.end && c.start <= d.end + ASKED_GAP && !BETWEEN_ASKED.test(text.slice(d.end, c.start)))) {
+      // 交的…90天后是几号: counted from the payment, not from today; the cover line answers it
+      if (!DAYS_LATER.test(text.slice(d.index, d.end))) u.askedOn = base;
+      continue;
+    }
+    // 今天交，是从2月1号开始还是90天后: the first day said is the payment, unless a later one is said with 交的
+    if (toPaid === Infinity && (paidCued || u.paidOn !== undefined)) continue;
+    paidCued ||= toPaid < Infinity;
+    // 元旦前 / 3月1日之前: the day before (the cue right after the date, not a 前 of the date's own words)
+    const ahead = before.some((c) => c.start >= d.end && c.start <= d.end + 1);
+    if (ahead) u.paidOn = addDays(base, -1);
+    else if (near(after, d, 3, 3) && !near(paid, d, 0, 3)) {
+      // 过了12月31号还能交吗: the first day after; said when that day is past (过了12月31号才交), paying now
+      const next = addDays(base, 1);
+      u.paidOn = next < ctx.today ? ctx.today : next;
+    } else u.paidOn = base;
   }
 }
+
+/** what may not stand between a day and the words asking about it: a clause break, or paying (3月1日交，能用吗) */
+const BETWEEN_ASKED = /[，,。；;！!？?交缴付]/;
+/** 90天后 / 三天以后: a day counted from today */
+const DAYS_LATER = /天(?:以)?后$/;
+/** how far after a date the words asking about it may start: 6月1号|住院能报吗, 元旦|那天|住院 */
+const ASKED_GAP = 3;
 
 /** anything at all recognised */
 function recognised(u: Understanding): boolean {
@@ -731,6 +761,7 @@ function recognised(u: Understanding): boolean {
     !!u.command ||
     u.tier !== undefined ||
     !!u.paidOn ||
+    !!u.askedOn ||
     !!u.bornOn ||
     u.history !== undefined ||
     Object.keys(u.facts).length > 0 ||
