@@ -182,6 +182,8 @@ interface Turn {
   undecided: string[];
   /** ways of paying asked about that the region's notice does not list (现金 in 桂阳街道) */
   unlisted: string[];
+  /** a lunar-calendar day was named: the answer says it was not computed with */
+  lunar?: boolean;
   /** this message says who the person is (低保户怎么交: what applies to them comes before the steps) */
   named: boolean;
   /** the message was a command (重新开始, 上一步...), not a question */
@@ -370,6 +372,7 @@ export class Core {
     }
     t.undecided = u.undecidedTopics;
     t.unlisted = u.unlistedMeans;
+    if (u.lunar) t.lunar = true;
     t.named = u.identities.length > 0;
     if (u.topics.length) s.topics = [...new Set([...s.topics, ...u.topics])];
     this.advance(t, u.channelIds);
@@ -706,6 +709,7 @@ export class Core {
     const { s } = t;
     const notice = t.region!;
     t.out.push(...parts.lines);
+    if (t.lunar) t.out.push(this.chat.lunarDate);
     t.ended = endedAs(parts);
     t.endedTopics = s.flow === 'pay' ? ['pay'] : [...s.topics];
     if (t.today > this.tables.notice(notice).lastDay) {

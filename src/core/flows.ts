@@ -49,6 +49,7 @@ const lexiconSchema = z
     dateAfter: words,
     dateBefore: words,
     askedCues: words,
+    lunarWords: words,
     birthCues: words,
     newborn: z.object({ children: words, births: words }).strict(),
     paidCues: words,

@@ -46,6 +46,7 @@ const chatSchema = z
         askedBeforeCover: z.string().min(1),
         askedAfterCover: z.string().min(1),
         askedFirstDay: z.string().min(1),
+        lunarDate: z.string().min(1),
         amountOther: z.string().min(1),
         listedMeans: z.string().min(1),
       })

@@ -49,6 +49,8 @@ export interface Understanding {
   amount?: number;
   /** says it was already paid somewhere else (在学校交了, 在外地交了…) */
   paidElsewhere: boolean;
+  /** names a day of the lunar calendar (腊月二十, 正月十五), which is not computed with */
+  lunar: boolean;
   /** anything at all recognised */
   recognised: boolean;
 }
@@ -158,8 +160,12 @@ const TIER = /(?<!哪)(?:第)?([一二两12])\s*档/g;
 const TIER_AMOUNT = /(\d{3,4})\s*元?\s*(?:的|那|这|那个|这个)?\s*(?:档|个档)/g;
 const BARE_AMOUNT = /(\d{3,4})\s*(?:元|块)?/g;
 /** money: 65元 / 380块 / 交380 (not 元旦, not 交2023年, not 380档) */
-const MONEY = /(\d{1,5})\s*(?:元(?!旦)|块)|(?:交|缴|付)(\d{2,4})(?![\d岁年月日号天档周个.])/g;
+const MONEY = /(?<![\d.])(\d{1,5})\s*(?:元(?!旦)|块)|(?:交|缴|付)(\d{2,4})(?![\d岁年月日号天档周个.])/g;
 const DOTTED_DATE = /(\d{4})[./](\d{1,2})[./](\d{1,2})/g;
+/** 2.15交的 / 1.31号: month.day, only right before 交/缴/号/日 (2.15元 is money) */
+const SHORT_DOTTED = /(?<![\d.])(\d{1,2})\.(\d{1,2})(?=\s*(?:号|日|交|缴|那天))/g;
+/** 元月5号 is January */
+const FIRST_MONTH = /元月/g;
 const NUMERIC_DATE = /(?<![\d年])(?:(\d{4}|\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]/g;
 const CN_DAY = '(\\d{1,2}|[一二三]?十?[一二三四五六七八九十])';
 const REL_MONTH_DAY = new RegExp(`(上|下|这|本)个?月\\s*${CN_DAY}\\s*[号日]`, 'g');
@@ -246,6 +252,8 @@ export class Understander {
   private readonly atAge: Map<string, { from: number; id: string }>;
   /** 宝宝11月出生的 / 小孩2024年4月10日刚出生: a child word, then (after a date, perhaps) a birth word */
   private readonly newbornRe: RegExp;
+  /** a lunar-calendar word (flows/lexicon.yaml lunarWords) */
+  private readonly lunarRe: RegExp;
   /** one of the birth words (出生, 生了…): without one, newbornRe cannot match and is not run */
   private readonly birthWord: RegExp;
   /** 大学 / 高校 / 研究生…: with a place of study, a university student */
@@ -321,6 +329,7 @@ export class Understander {
     this.paidElsewhereRe = new RegExp(`(?:${alts([...pe.places, ...Object.values(words.places).flat()])})([^，,。；;！!？?\\s]{0,4}?)(?:${alts(pe.verbs)})`, 'g');
     // 孩子生了病 is no birth
     this.birthWord = new RegExp(alts(lx.newborn.births));
+    this.lunarRe = new RegExp(alts(lx.lunarWords));
     this.newbornRe = new RegExp(`(?:${alts(lx.newborn.children)})([^，,。；;！!？?\\s]{0,12}?)(?:刚刚|刚|才)?(?:${alts(lx.newborn.births)})(?!病)`, 'g');
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.studyRe = new RegExp(
@@ -368,6 +377,7 @@ export class Understander {
       channelIds: [],
       unlistedMeans: [],
       paidElsewhere: false,
+      lunar: false,
       recognised: false,
     };
     if (NUMBERS_ONLY.test(text)) {
@@ -422,6 +432,7 @@ export class Understander {
     if (notice && u.undecidedTopics.length) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
 
     u.unknownPlace = this.unknownPlace(text, found, studySpans);
+    if (this.lunarRe.test(text)) u.lunar = true;
     readDates(text, u, ctx, (t) => this.cueSpans(t));
     if (u.askedOn && !u.topics.includes('cover')) u.topics.push('cover');
     this.readBirth(u, ctx.today);
@@ -915,6 +926,11 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
   if (text.includes('.') || text.includes('/')) for (const m of text.matchAll(DOTTED_DATE)) {
     push({ date: iso(Number(m[1]), Number(m[2]), Number(m[3])), ...at(m), yearCertain: true });
   }
+  if (text.includes('.')) for (const m of text.matchAll(SHORT_DOTTED)) {
+    push({ date: iso(t.year(), Number(m[1]), Number(m[2])), ...at(m), yearCertain: false });
+  }
+  // (same length: the positions of the other words stay where they were)
+  if (text.includes('元月')) text = text.replace(FIRST_MONTH, '1月');
   // NUMERIC_DATE, REL_YEAR_DATE and REL_MONTH_DAY need 月
   const month = text.includes('月');
   if (month) for (const m of text.matchAll(NUMERIC_DATE)) {
