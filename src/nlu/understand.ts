@@ -147,7 +147,7 @@ const AGE = new RegExp(`${NOT_YET}?${AGE_NUMBER}\\s*多?\\s*(?:周岁|岁)`, 'g'
 /** 今年65了 / 都70多了 / 快70了: an age without 岁 only after one of these words and before 了 (交65元 is no age) */
 const AGE_NOW = new RegExp(`(?:${NOT_YET}|今年|已经|都)${AGE_NUMBER}多?了`, 'g');
 /** 年满60 / 年过六十: no 了 needed, but not 年满90天 */
-const AGE_REACHED = new RegExp(`(?:年满|年过)${AGE_NUMBER}多?(?![\\d日天年月元块号分档])`, 'g');
+const AGE_REACHED = new RegExp(`(?<![明后])(?:年满|年过)${AGE_NUMBER}多?(?![\\d日天年月元块号分档])`, 'g');
 /** a birth year in 孩子2015年出生: 4 or 2 digits */
 const YEAR = /(\d{4}|\d{2})\s*年/g;
 /** 学校没交家里交了: between a place and 交了, these say it was not paid there */
