@@ -252,6 +252,8 @@ export class Understander {
   private readonly atAge: Map<string, { from: number; id: string }>;
   /** 宝宝11月出生的 / 小孩2024年4月10日刚出生: a child word, then (after a date, perhaps) a birth word */
   private readonly newbornRe: RegExp;
+  /** relatives' words and the identities said of them that are not the asker's (lexicon relativeSubject) */
+  private readonly relativeSubject: { word: RegExp; notSelf: RegExp; identities: Set<string> };
   /** a lunar-calendar word (flows/lexicon.yaml lunarWords) */
   private readonly lunarRe: RegExp;
   /** one of the birth words (出生, 生了…): without one, newbornRe cannot match and is not run */
@@ -330,6 +332,11 @@ export class Understander {
     // 孩子生了病 is no birth
     this.birthWord = new RegExp(alts(lx.newborn.births));
     this.lunarRe = new RegExp(alts(lx.lunarWords));
+    this.relativeSubject = {
+      word: new RegExp(alts(lx.relativeSubject.relatives)),
+      notSelf: new RegExp(alts(lx.relativeSubject.notSelf)),
+      identities: new Set(lx.relativeSubject.identities),
+    };
     this.newbornRe = new RegExp(`(?:${alts(lx.newborn.children)})([^，,。；;！!？?\\s]{0,12}?)(?:刚刚|刚|才)?(?:${alts(lx.newborn.births)})(?!病)`, 'g');
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.studyRe = new RegExp(
@@ -415,6 +422,7 @@ export class Understander {
     if (ctx.asking !== 'tier' && u.tier === undefined && !text.includes('档')) readAmount(text, u);
     if (notice) this.readStudyPlace(text, u, notice, ctx, studySpans, found);
     this.readPaidElsewhere(text, u);
+    this.dropRelatives(text, u, found);
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
       u.facts.insuredAtSchool = u.yesNo;
     }
@@ -608,6 +616,32 @@ export class Understander {
   }
 
   /** 在学校交了 / 在外地交了医保: already paid somewhere else (not 学校没交家里交了) */
+  /**
+   * 我老公在单位有职工医保，我没工作，我怎么交: an identity said of a relative (lexicon relativeSubject), then a
+   * clause about the asker (我…, not 帮他/给她), is the relative's, not the asker's
+   */
+  private dropRelatives(text: string, u: Understanding, found: Found) {
+    const rs = this.relativeSubject;
+    if (!u.identities.some((id) => rs.identities.has(id)) || !rs.word.test(text)) return;
+    const clauses = text.split(CLAUSE_SPLIT);
+    let at = 0;
+    const spans = clauses.map((c) => {
+      const span = { start: at, end: at + c.length, text: c };
+      at += c.length + 1;
+      return span;
+    });
+    for (const m of found.known) {
+      for (const tag of m.values) {
+        if (tag.k !== 'identity' || !rs.identities.has(tag.id)) continue;
+        const i = spans.findIndex((c) => m.start >= c.start && m.start < c.end);
+        if (i < 0 || !rs.word.test(text.slice(spans[i]!.start, m.start))) continue;
+        if (spans.slice(i + 1).some((c) => c.text.includes('我') && !rs.word.test(c.text) && !rs.notSelf.test(c.text))) {
+          u.identities = u.identities.filter((id) => id !== tag.id);
+        }
+      }
+    }
+  }
+
   private readPaidElsewhere(text: string, u: Understanding) {
     if (u.facts.insuredAtSchool) u.paidElsewhere = true;
     else if (this.paidVerb.test(text)) for (const m of text.matchAll(this.paidElsewhereRe)) {
@@ -753,6 +787,7 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
 
 /** what may not stand between a day and the words asking about it: a clause break, or paying (3月1日交，能用吗) */
 const BETWEEN_ASKED = /[，,。；;！!？?交缴付]/;
+const CLAUSE_SPLIT = /[，,。；;！!？?]/;
 /** 90天后 / 三天以后: a day counted from today */
 const DAYS_LATER = /天(?:以)?后$/;
 /** how far after a date the words asking about it may start: 6月1号|住院能报吗, 元旦|那天|住院 */
