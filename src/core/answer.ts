@@ -334,6 +334,33 @@ export function notUnderstoodContacts(notices: Notice[]): string[] {
   });
 }
 
+/** 等待期多久 / 多久能用, no day of payment said: each payment window of the notice and when its cover starts */
+export function coverOverview(notice: Notice, o: Pick<AnswerOptions, 'messages'>): AnswerParts {
+  const src = new Sources(notice.notice.cite);
+  const m = o.messages;
+  const lines = [`【${notice.region.short}·${notice.policyYear}年度】${m.overviewHead}`];
+  notice.windows.forEach((w, i) => {
+    src.add(w.clause);
+    src.add(w.cover.clause);
+    const c = w.cover;
+    const when = fill(w.to ? m.overviewPaidBetween : m.overviewPaidFrom, { from: cnDate(w.from), to: w.to ? cnDate(w.to) : '' });
+    const cover =
+      c.kind === 'fixed'
+        ? fill(m.overviewFixed, { start: cnDate(c.start), end: cnDate(c.end) })
+        : c.kind === 'next-month'
+          ? fill(m.overviewNextMonth, { end: cnDate(c.end) })
+          : fill(m.overviewWait, { days: String(c.days), end: cnDate(c.end) });
+    lines.push(`${i + 1}. ${when}：${cover}`);
+    if (c.kind === 'wait' && c.note) lines.push(`   ${c.note}`);
+  });
+  if (notice.closedAfterLast) {
+    src.add(notice.closedAfterLast.clause);
+    lines.push(`· ${notice.closedAfterLast.text}`);
+  }
+  lines.push(m.overviewAsk);
+  return { lines, source: src.line() + (notice.notice.draft ? '（征求意见稿）' : '') };
+}
+
 export function channelsAnswer(notice: Notice): AnswerParts {
   const src = new Sources(notice.notice.cite);
   const lines = notice.channels.map((c, i) => {

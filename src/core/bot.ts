@@ -12,6 +12,7 @@ import type { Chat, ChatMessages, ChatWords } from '../nlu/extra.ts';
 import {
   channelsAnswer,
   channelSteps,
+  coverOverview,
   unlistedMeansAnswer,
   composeAnswer,
   composeVariants,
@@ -184,6 +185,8 @@ interface Turn {
   unlisted: string[];
   /** a lunar-calendar day was named: the answer says it was not computed with */
   lunar?: boolean;
+  /** 等待期多久: without a day of payment, the cover of each payment window */
+  overview?: boolean;
   /** this message says who the person is (低保户怎么交: what applies to them comes before the steps) */
   named: boolean;
   /** the message was a command (重新开始, 上一步...), not a question */
@@ -373,6 +376,7 @@ export class Core {
     t.undecided = u.undecidedTopics;
     t.unlisted = u.unlistedMeans;
     if (u.lunar) t.lunar = true;
+    if (u.overview) t.overview = true;
     t.named = u.identities.length > 0;
     if (u.topics.length) s.topics = [...new Set([...s.topics, ...u.topics])];
     this.advance(t, u.channelIds);
@@ -666,6 +670,10 @@ export class Core {
       return this.ask(t, 'channel');
     }
     s.flow = 'enquiry';
+    // (a named person may have rules of their own: 大学新生, 新生儿)
+    if (t.overview && sit.paidOn === undefined && !sit.askedOn && !sit.identities?.length && topics.every((x) => x === 'cover')) {
+      return this.finishWith(t, coverOverview(t.region, this.answerOptions(t)));
+    }
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));
     if (topics.length === 0 && t.undecided.length && sit.identities === undefined) {
       return this.finishWith(t, undecidedAnswer(this.quoteNow(t), this.answerOptions(t)));

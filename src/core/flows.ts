@@ -50,6 +50,7 @@ const lexiconSchema = z
     dateBefore: words,
     askedCues: words,
     lunarWords: words,
+    coverOverview: words,
     relativeSubject: z.object({ relatives: words, notSelf: words, identities: words }).strict(),
     birthCues: words,
     newborn: z.object({ children: words, births: words }).strict(),

@@ -47,6 +47,13 @@ const chatSchema = z
         askedAfterCover: z.string().min(1),
         askedFirstDay: z.string().min(1),
         lunarDate: z.string().min(1),
+        overviewHead: z.string().min(1),
+        overviewPaidBetween: z.string().min(1),
+        overviewPaidFrom: z.string().min(1),
+        overviewFixed: z.string().min(1),
+        overviewNextMonth: z.string().min(1),
+        overviewWait: z.string().min(1),
+        overviewAsk: z.string().min(1),
         amountOther: z.string().min(1),
         listedMeans: z.string().min(1),
       })

@@ -49,6 +49,8 @@ export interface Understanding {
   amount?: number;
   /** says it was already paid somewhere else (在学校交了, 在外地交了…) */
   paidElsewhere: boolean;
+  /** asks how long the wait is / when cover starts in general (等待期多久), to be told per payment window */
+  overview: boolean;
   /** names a day of the lunar calendar (腊月二十, 正月十五), which is not computed with */
   lunar: boolean;
   /** anything at all recognised */
@@ -80,6 +82,7 @@ type Tag =
   | { k: 'channel'; region: string; id: string }
   | { k: 'channelUse' }
   | { k: 'channelAsk' }
+  | { k: 'overview' }
   | { k: 'means' };
 
 /** words that tell what a date next to them is: a birthday (出生), the day after (之后), a payment made (交了) */
@@ -309,6 +312,7 @@ export class Understander {
     for (const w of lx.studyPlace.outsideWords) t.add(w, { k: 'outside' });
     for (const w of lx.channelUse) t.add(w, { k: 'channelUse' });
     for (const w of lx.channelAsk) t.add(w, { k: 'channelAsk' });
+    for (const w of lx.coverOverview) t.add(w, { k: 'topic', topic: 'cover' }).add(w, { k: 'overview' });
     for (const w of lx.payMeans) t.add(w, { k: 'means' });
     // the date cues have a trie of their own: a longer word of the lexicon that holds one (刚出生, 学校交了) must not hide it
     for (const w of lx.dateAfter) this.cues.add(w, 'after');
@@ -385,6 +389,7 @@ export class Understander {
       unlistedMeans: [],
       paidElsewhere: false,
       lunar: false,
+      overview: false,
       recognised: false,
     };
     if (NUMBERS_ONLY.test(text)) {
@@ -512,6 +517,9 @@ export class Understander {
               if (m.values.some((v) => v.k === 'channelAsk')) deadlineWord = true;
               else deadlineOtherwise = true;
             }
+            break;
+          case 'overview':
+            u.overview = true;
             break;
           case 'means':
             found.means.push({ match: m, used });
