@@ -398,6 +398,7 @@ export class Core {
       if (!u.correction) sit.identities = undefined;
       sit.facts = {};
       sit.bornOn = undefined;
+      sit.bornYear = undefined;
     }
     if (u.regionIds.length === 1 && u.regionIds[0] !== sit.region) {
       sit.facts = {};
@@ -600,8 +601,10 @@ export class Core {
       sit.tier = u.tier;
       filled.add('tier');
     }
+    if (u.bornYear !== undefined && !u.bornOn) sit.bornYear = u.bornYear;
     if (u.bornOn) {
       sit.bornOn = u.bornOn;
+      sit.bornYear = undefined;
       filled.add('bornOn');
     }
     if (u.paidOn) {
@@ -625,6 +628,7 @@ export class Core {
       tier: region.tiers.some((x) => x.id === k.tier) ? k.tier : undefined,
       paidOn: k.paidOn,
       bornOn: k.bornOn,
+      bornYear: k.bornYear,
       facts: k.facts,
       history: k.history,
       today: t.today,

@@ -54,6 +54,8 @@ export interface KnownSituation {
   /** the date was read from the resident's words (repeat how it was read) */
   paidOnText?: boolean;
   bornOn?: IsoDate;
+  /** the year of birth said without the day (孩子2023年11月出生) */
+  bornYear?: number;
   facts: Partial<Record<FactName, boolean>>;
   history?: History;
   /** said it was already paid somewhere else (在学校交了, 在外地交了) */

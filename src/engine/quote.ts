@@ -10,6 +10,8 @@ export interface Situation {
   /** the day of payment; defaults to today */
   paidOn?: IsoDate;
   bornOn?: IsoDate;
+  /** the year of birth, when the day is not known (孩子2023年11月出生) */
+  bornYear?: number;
   facts?: Partial<Record<FactName, boolean>>;
   history?: 'new' | 'interrupted' | 'continuing';
   today: IsoDate;
@@ -282,6 +284,10 @@ function newbornOf(notice: Notice, s: Situation, ids: string[], missing: Set<Quo
   const nb = notice.newborns;
   if (!nb) return { undecided: notice.newbornsUndecided };
   if (!s.bornOn) {
+    // born in a year the notice's newborn rule does not cover: no day to ask for
+    if (s.bornYear !== undefined && (s.bornYear < Number(nb.bornFrom.slice(0, 4)) || s.bornYear > Number(nb.bornTo.slice(0, 4)))) {
+      return { undecided: notice.newbornsUndecided };
+    }
     missing.add('bornOn');
     return null;
   }

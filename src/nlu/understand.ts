@@ -31,6 +31,8 @@ export interface Understanding {
   /** a day asked about, not paid on (3月1号交的，6月1号住院能报吗 → 6月1号) */
   askedOn?: IsoDate;
   bornOn?: IsoDate;
+  /** a newborn's year of birth said without the day (孩子2023年11月出生) */
+  bornYear?: number;
   history?: History;
   topics: Topic[];
   /** questions about things a notice leaves open (rules undecided[].topic), for the region known */
@@ -582,6 +584,7 @@ export class Understander {
         const years = [...m[1]!.matchAll(YEAR)].map((y) => fullYear(Number(y[1]), today));
         if (years.some((y) => y <= Number(today.slice(0, 4)) - NEWBORN_YEARS)) continue;
         u.identities.push('newborn');
+        if (years.length === 1) u.bornYear = years[0];
         break;
       }
     }
