@@ -251,6 +251,9 @@ export class Understander {
   private readonly provinceOf = new Map<string, string>();
   /** 在重庆读大学 / 重庆的大学: where a student studies (built once, from all place words) */
   private readonly studyRe: RegExp;
+  /** 户口在四川: household registration named somewhere else (lexicon hukouElsewhere) */
+  private readonly hukouRe: RegExp;
+  private readonly hukouIdentity: string;
   /** categories a stated age alone puts someone in (catalogue fromAge), oldest threshold first */
   private readonly byAge: { id: string; fromAge: number }[];
   /** categories that become another at an age (catalogue atAge) */
@@ -345,6 +348,8 @@ export class Understander {
     };
     this.newbornRe = new RegExp(`(?:${alts(lx.newborn.children)})([^，,。；;！!？?\\s]{0,12}?)(?:刚刚|刚|才)?(?:${alts(lx.newborn.births)})(?!病)`, 'g');
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
+    this.hukouRe = new RegExp(`(?:${alts(lx.hukouElsewhere.cues)})(${alt})`);
+    this.hukouIdentity = lx.hukouElsewhere.identity;
     this.studyRe = new RegExp(
       `(?:在|去|到|考到|考去|考进|考入|考上了?|考了)(${alt})(?:市|省|区|县)?[^，,。；;！!？?\\s]{0,5}?(?:读|念|上学|上大学|大学|高校|学校|研究生|学院)` +
         `|(${alt})(?:市|省)?(?:的|那边的|那里的|那边|里的)?(?:大学|高校|学院)`,
@@ -428,6 +433,7 @@ export class Understander {
     readTier(text, u, notice, ctx);
     if (ctx.asking !== 'tier' && u.tier === undefined && !text.includes('档')) readAmount(text, u);
     if (notice) this.readStudyPlace(text, u, notice, ctx, studySpans, found);
+    if (notice) this.readHukou(text, u, notice);
     this.readPaidElsewhere(text, u);
     this.dropRelatives(text, u, found);
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
@@ -663,6 +669,18 @@ export class Understander {
   }
 
   /** 在重庆大学城读书 / 在重庆读书的大学生: a place of study and a university mentioned → a 高校大学生 */
+  /** 户口在四川 / 外地户口: the household is registered elsewhere (a fact some rules turn on), and that identity */
+  private readHukou(text: string, u: Understanding, notice: Notice) {
+    if (text.includes('户')) {
+      const m = this.hukouRe.exec(text);
+      const r = notice.region;
+      if (m && ![...r.provinceNames, ...r.broader, ...r.aliases, r.short, r.township].includes(m[1]!) && !u.identities.includes(this.hukouIdentity)) {
+        u.identities.push(this.hukouIdentity);
+      }
+    }
+    if (u.identities.includes(this.hukouIdentity)) u.facts.localHukou = false;
+  }
+
   private readCollegeByPlace(text: string, u: Understanding, studySpans: StudySpan[]) {
     if (!studySpans.length || !this.collegeWords.test(text)) return;
     if (STUDENTS.some((id) => u.identities.includes(id) || u.negated.includes(id))) return;
