@@ -254,6 +254,9 @@ export class Understander {
   /** 户口在四川: household registration named somewhere else (lexicon hukouElsewhere) */
   private readonly hukouRe: RegExp;
   private readonly hukouIdentity: string;
+  /** 在深圳打工: living and working somewhere else (lexicon workingAway) */
+  private readonly awayRe: RegExp;
+  private readonly awayIdentity: string;
   /** categories a stated age alone puts someone in (catalogue fromAge), oldest threshold first */
   private readonly byAge: { id: string; fromAge: number }[];
   /** categories that become another at an age (catalogue atAge) */
@@ -350,6 +353,8 @@ export class Understander {
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.hukouRe = new RegExp(`(?:${alts(lx.hukouElsewhere.cues)})(${alt})`);
     this.hukouIdentity = lx.hukouElsewhere.identity;
+    this.awayRe = new RegExp(`在(${alt})[^，,。；;！!？?\\s]{0,4}?(?:${alts(lx.workingAway.verbs)})`);
+    this.awayIdentity = lx.workingAway.identity;
     this.studyRe = new RegExp(
       `(?:在|去|到|考到|考去|考进|考入|考上了?|考了)(${alt})(?:市|省|区|县)?[^，,。；;！!？?\\s]{0,5}?(?:读|念|上学|上大学|大学|高校|学校|研究生|学院)` +
         `|(${alt})(?:市|省)?(?:的|那边的|那里的|那边|里的)?(?:大学|高校|学院)`,
@@ -669,7 +674,10 @@ export class Understander {
   }
 
   /** 在重庆大学城读书 / 在重庆读书的大学生: a place of study and a university mentioned → a 高校大学生 */
-  /** 户口在四川 / 外地户口: the household is registered elsewhere (a fact some rules turn on), and that identity */
+  /**
+   * 户口在四川 / 外地户口: the household is registered elsewhere (a fact some rules turn on), and that identity;
+   * 在深圳打工: living elsewhere
+   */
   private readHukou(text: string, u: Understanding, notice: Notice) {
     if (text.includes('户')) {
       const m = this.hukouRe.exec(text);
@@ -679,6 +687,11 @@ export class Understander {
       }
     }
     if (u.identities.includes(this.hukouIdentity)) u.facts.localHukou = false;
+    if (!u.identities.includes(this.awayIdentity) && !u.negated.includes(this.awayIdentity)) {
+      const m = this.awayRe.exec(text);
+      const r = notice.region;
+      if (m && ![...r.provinceNames, ...r.broader, ...r.aliases, r.short, r.township].includes(m[1]!)) u.identities.push(this.awayIdentity);
+    }
   }
 
   private readCollegeByPlace(text: string, u: Understanding, studySpans: StudySpan[]) {
