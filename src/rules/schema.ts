@@ -74,6 +74,7 @@ const treatmentCase = z
     if: z.partialRecord(z.enum(FACTS), z.boolean()),
     /** only applies when the resident said so; an unknown fact does not make the bot ask */
     onlyIfStated: z.boolean().optional(),
+    /** notes add to the base's; warnings, when a case lists them (even none), replace the base's */
     ...treatmentCore,
   })
   .strict();
