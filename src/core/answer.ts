@@ -125,6 +125,7 @@ function noticeUndecided(q: Quote, topics: Topic[], o: AnswerOptions, src: Sourc
     if (!asked.has(u.topic)) continue;
     if (u.topic === 'tier') o.notice.tiers.forEach((t) => src.add(t.clause));
     if (u.clause) src.add(u.clause);
+    if (u.says) out.push(u.says);
     out.push(`${UNDECIDED}：${u.text}`);
   }
   return out;

@@ -661,7 +661,7 @@ export class Core {
     }
     s.flow = 'enquiry';
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));
-    if (topics.length === 0 && t.undecided.length && sit.identities === undefined) {
+    if (topics.length === 0 && t.undecided.length) {
       return this.finishWith(t, undecidedAnswer(this.quoteNow(t), this.answerOptions(t)));
     }
     let general = topics.length === 0;

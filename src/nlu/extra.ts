@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_FLOWS_DIR } from '../core/flows.ts';
+import { DEFAULT_FLOWS_DIR, TOPICS } from '../core/flows.ts';
 
 export const CHAT_FILE = 'chat.yaml';
 
@@ -20,7 +20,8 @@ const chatSchema = z
         yes: words,
         no: words,
         ack: words,
-        undecided: z.array(z.object({ topics: words, words }).strict()),
+        /** unless: lexicon topics that, asked too, already answer it (交重了怎么退 is 'twice', not a refund in general) */
+        undecided: z.array(z.object({ topics: words, words, unless: z.array(z.enum(TOPICS)).optional() }).strict()),
         regionTypos: z.record(z.string(), words),
         places: z.record(z.string(), words),
         notPlaces: words,

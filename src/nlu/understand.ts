@@ -416,6 +416,9 @@ export class Understander {
         if (!u.unlistedMeans.includes(match.word)) u.unlistedMeans.push(match.word);
       }
     }
+    if (u.undecidedTopics.length) for (const d of this.words.undecided) {
+      if (d.unless?.some((x) => u.topics.includes(x))) u.undecidedTopics = u.undecidedTopics.filter((x) => !d.topics.includes(x));
+    }
     if (notice && u.undecidedTopics.length) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
 
     u.unknownPlace = this.unknownPlace(text, found, studySpans);

@@ -212,8 +212,11 @@ export const noticeSchema = z
       })
       .strict()
       .nullable(),
-    /** questions the notice leaves open (asked with flows/chat.yaml words.undecided); `clause`: what it does say nearby */
-    undecided: z.array(z.object({ topic: z.string(), text: z.string(), clause: clause.optional() }).strict()),
+    /**
+     * questions the notice leaves open (asked with flows/chat.yaml words.undecided); `clause`: what it does say nearby;
+     * `says`: that, in words, shown before the 「通知未明确」 line (按年缴费: every year, yes; next year's amount, open)
+     */
+    undecided: z.array(z.object({ topic: z.string(), text: z.string(), says: z.string().min(1).optional(), clause: clause.optional() }).strict()),
   })
   .strict()
   .superRefine((n, ctx) => {
