@@ -189,8 +189,10 @@ interface Found {
   /** region, broader, identity and channel names */
   known: Match<Tag>[];
   channels: { region: string; id: string }[];
-  /** ways of paying of the lexicon (payMeans), each with whether it came right after 用/去/能… */
+  /** ways of paying of the lexicon (payMeans), each with whether it came right after 用/去/能… (or right before 能交吗…) */
   means: { match: Match<Tag>; used: boolean }[];
+  /** channel names of every notice, the same way (渝快办 asked in 方太乡 is a way its notice does not list) */
+  channelWords: { match: Match<Tag>; used: boolean }[];
 }
 
 interface Span {
@@ -408,9 +410,11 @@ export class Understander {
 
     // channels of the known region
     if (notice && found.channels.length) u.channelIds = [...new Set(found.channels.filter((c) => c.region === notice.id).map((c) => c.id))];
-    // 去银行柜台能交吗 / 哪里交现金: a way of paying the notice does not list
-    if (notice && found.means.length) {
-      for (const { match, used } of found.means) {
+    // 去银行柜台能交吗 / 哪里交现金 / 渝快办能交吗 (方太乡): a way of paying the notice does not list; another notice's
+    // channel counts unless it holds a name of this notice's (微信缴费 in 桂阳街道 is its WeChat channel)
+    const others = notice ? found.channelWords.filter(({ match }) => !this.listedIn(match, notice)) : [];
+    if (notice && (found.means.length || others.length)) {
+      for (const { match, used } of [...found.means, ...others]) {
         if (!used && !u.topics.includes('pay') && ctx.asking !== 'channel') continue;
         if (match.values.some((v) => v.k === 'channel' && v.region === notice.id)) continue;
         if (!u.unlistedMeans.includes(match.word)) u.unlistedMeans.push(match.word);
@@ -426,6 +430,11 @@ export class Understander {
     this.readBirth(u, ctx.today);
     u.recognised = recognised(u);
     return u;
+  }
+
+  /** whether a channel word found is (or holds) a name of one of the notice's own channels */
+  private listedIn(match: Match<Tag>, notice: Notice): boolean {
+    return notice.channels.some((c) => c.aliases.some((a) => match.word.includes(a)));
   }
 
   /** 在重庆读大学 / 重庆的大学: where a student studies, and the province of the place named */
@@ -447,7 +456,7 @@ export class Understander {
 
   /** Every word of the lexicon in the text, into `u`; returns the names found. */
   private readWords(text: string, u: Understanding, studySpans: StudySpan[]): Found {
-    const found: Found = { places: [], known: [], channels: [], means: [] };
+    const found: Found = { places: [], known: [], channels: [], means: [], channelWords: [] };
     let negEnd = -10;
     // 能用支付宝交吗: a channel right after 能用/用 is asked about as a way to pay; 能用 is then no question about cover
     let useEnd = -10;
@@ -456,6 +465,8 @@ export class Understander {
     // 去银行柜台能交吗: 能交吗 after such a channel asks whether one can pay that way, not until when (channelAsk)
     let deadlineOtherwise = false;
     let deadlineWord = false;
+    // 云闪付能交吗 / 渝快办可以交吗: a way of paying right before 能交吗 is asked about too (the last one named)
+    let lastWay: { end: number; entries: { used: boolean }[] } | undefined;
     for (const m of this.trie.scan(text)) {
       const used = m.start - useEnd <= 1;
       for (const tag of m.values) {
@@ -493,10 +504,14 @@ export class Understander {
               else deadlineOtherwise = true;
             }
             break;
-          case 'means':
-            found.means.push({ match: m, used });
+          case 'means': {
+            const entry = { match: m, used };
+            found.means.push(entry);
+            if (lastWay?.end !== m.end) lastWay = { end: m.end, entries: [] };
+            lastWay.entries.push(entry);
             if (used) channelUsed = true;
             break;
+          }
           case 'channelUse':
             useEnd = m.end;
             break;
@@ -522,10 +537,21 @@ export class Understander {
           case 'outside':
             u.facts.studyInProvince = false;
             break;
-          case 'channel':
+          case 'channel': {
             found.known.push(m);
             found.channels.push(tag);
+            const entry = { match: m, used };
+            found.channelWords.push(entry);
+            if (lastWay?.end !== m.end) lastWay = { end: m.end, entries: [] };
+            lastWay.entries.push(entry);
             if (used) channelUsed = true;
+            break;
+          }
+          case 'channelAsk':
+            if (lastWay && m.start - lastWay.end <= 1) {
+              for (const e of lastWay.entries) e.used = true;
+              channelUsed = true;
+            }
             break;
         }
       }
