@@ -36,6 +36,8 @@ export interface AnswerOptions {
   assumedOrdinary?: boolean;
   /** an amount the resident named (交65元可以吗): said whether it is the notice's amount */
   saidAmount?: number;
+  /** the question speaks of several people: the fee is said to be per person (no family total is computed) */
+  several?: boolean;
 }
 
 /** （…） in an identity's name: left out where the name is only a label */
@@ -193,7 +195,9 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const notHere = q.enrol.status === 'elsewhere' || q.enrol.status === 'not-eligible';
   if (want('who') || want('twice') || q.enrol.status !== 'here') sections.push(enrolText(q, src));
   const showFee = (want('fee') || want('tier') || want('who')) && !closed && !notHere && q.fee.status !== 'none';
-  if (showFee) sections.push([...feeText(q, src), ...decisionLines(q, src), ...saidAmountLines(q, o)]);
+  // 一家5口要交多少: the notice gives each person's amount (每人每年); the line says so, it adds nothing up
+  const perPerson = o.several && (q.fee.status === 'decided' || (q.fee.status === 'undecided' && q.fee.standard.length > 0)) ? [o.messages.perPerson] : [];
+  if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o)]);
   const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;
   // whether this person enrols here is open: the dates hold only if they do
   const ifHere = (lines: string[]) => (q.enrol.status === 'undecided' && lines.length ? [o.messages.ifEnrolledHere + lines[0], ...lines.slice(1)] : lines);

@@ -385,6 +385,7 @@ export class Core {
     // 已经在别处交过 holds for the question it was said in
     sit.paidElsewhere = undefined;
     sit.saidAmount = undefined;
+    sit.several = undefined;
     if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
       if (!u.correction) sit.identities = undefined;
@@ -604,6 +605,7 @@ export class Core {
     if (u.history) sit.history = u.history;
     if (u.paidElsewhere) sit.paidElsewhere = true;
     if (u.amount !== undefined) sit.saidAmount = u.amount;
+    if (u.several) sit.several = true;
     if ((u.channelIds.length || u.unlistedMeans.length) && s.asking === 'channel') filled.add('channel');
     return filled;
   }
@@ -635,6 +637,7 @@ export class Core {
       dateRead: !!t.s.situation.paidOnText,
       assumedOrdinary: t.s.situation.identities === undefined,
       saidAmount: t.s.situation.saidAmount,
+      several: t.s.situation.several,
     };
   }
 

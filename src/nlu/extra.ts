@@ -25,6 +25,9 @@ const chatSchema = z
         regionTypos: z.record(z.string(), words),
         places: z.record(z.string(), words),
         notPlaces: words,
+        several: words,
+        /** after a number of 2 or more (5口人, 两个娃): several people */
+        counted: words,
       })
       .strict(),
     messages: z
@@ -45,6 +48,7 @@ const chatSchema = z
         ifEnrolledHere: z.string().min(1),
         amountOther: z.string().min(1),
         listedMeans: z.string().min(1),
+        perPerson: z.string().min(1),
       })
       .strict(),
   })

@@ -47,6 +47,8 @@ export interface Understanding {
   amount?: number;
   /** says it was already paid somewhere else (在学校交了, 在外地交了…) */
   paidElsewhere: boolean;
+  /** speaks of several people (一家5口, 一共, 两个娃): chat.yaml words.several / counted */
+  several: boolean;
   /** anything at all recognised */
   recognised: boolean;
 }
@@ -254,6 +256,8 @@ export class Understander {
   private readonly paidElsewhereRe: RegExp;
   /** any of its verbs: most messages have none, and skip the long pattern */
   private readonly paidVerb: RegExp;
+  /** 一家 / 一共 / 5口人 / 两个娃: several people */
+  private readonly severalRe: RegExp;
 
   constructor(
     private readonly rules: RuleSet,
@@ -315,6 +319,7 @@ export class Understander {
     this.longestBare = Math.max(3, ...[...this.yes, ...this.no, ...this.ack].map((w) => w.length));
     const alts = (ws: string[]) => [...new Set(ws)].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.collegeWords = new RegExp(alts(lx.studyPlace.collegeWords));
+    this.severalRe = new RegExp(`${alts(words.several)}|(?:[2-9]|[1-9]\\d|[两二三四五六七八九十])(?:${alts(words.counted)})`);
     const pe = lx.paidElsewhere;
     this.paidVerb = new RegExp(alts(pe.verbs));
     this.paidElsewhereRe = new RegExp(`(?:${alts([...pe.places, ...Object.values(words.places).flat()])})([^，,。；;！!？?\\s]{0,4}?)(?:${alts(pe.verbs)})`, 'g');
@@ -367,6 +372,7 @@ export class Understander {
       channelIds: [],
       unlistedMeans: [],
       paidElsewhere: false,
+      several: false,
       recognised: false,
     };
     if (NUMBERS_ONLY.test(text)) {
@@ -404,6 +410,7 @@ export class Understander {
     if (ctx.asking !== 'tier' && u.tier === undefined && !text.includes('档')) readAmount(text, u);
     if (notice) this.readStudyPlace(text, u, notice, ctx, studySpans, found);
     this.readPaidElsewhere(text, u);
+    u.several = this.severalRe.test(text);
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
       u.facts.insuredAtSchool = u.yesNo;
     }
