@@ -233,7 +233,9 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const open = noticeUndecided(q, topics, o, src);
   lines.push(...open);
   if (topics.includes('twice')) lines.push(o.messages.twice);
-  const unsure = anyUndecided(q) || open.length > 0 || topics.includes('twice');
+  // 断缴了怎么补 where the notice does not say: whom to ask
+  const stepsOpen = topics.includes('register') && q.firstSteps.some((f) => !f.steps.length && f.undecided);
+  const unsure = anyUndecided(q) || open.length > 0 || topics.includes('twice') || stepsOpen;
   if (unsure) lines.push(askWhom(q));
   if (topics.includes('contact') && !unsure) lines.push(contactLine(q));
   if (o.assumedOrdinary && q.identities.length === 0 && (showFee || showCover)) lines.push(o.messages.assumedOrdinary);

@@ -184,6 +184,8 @@ interface Turn {
   unlisted: string[];
   /** this message says who the person is (低保户怎么交: what applies to them comes before the steps) */
   named: boolean;
+  /** this message says the person is new or paid with a gap (去年没交，今年怎么交: the first steps come with the ways) */
+  firstTime?: boolean;
   /** the message was a command (重新开始, 上一步...), not a question */
   command?: boolean;
   /** how the question ended in this turn, if it did */
@@ -371,6 +373,7 @@ export class Core {
     t.undecided = u.undecidedTopics;
     t.unlisted = u.unlistedMeans;
     t.named = u.identities.length > 0;
+    t.firstTime = u.history === 'new' || u.history === 'interrupted';
     if (u.topics.length) s.topics = [...new Set([...s.topics, ...u.topics])];
     this.advance(t, u.channelIds);
   }
@@ -655,6 +658,9 @@ export class Core {
     if (payOnly && t.named && sit.identities?.length && !means) {
       // 低保户怎么交 / 在外地打工怎么交: what applies to them first; the steps are one reply away
       s.topics = topics = ['fee', 'who', 'pay'];
+    } else if (payOnly && t.firstTime && !means) {
+      // 去年没交，今年怎么交 / 第一次交怎么交: the notice's first steps (登记、补缴) before the ways of paying
+      s.topics = topics = ['register', 'pay'];
     } else if (s.flow === 'pay' || payOnly) {
       s.flow = 'pay';
       if (t.unlisted.length) return this.finishWith(t, unlistedMeansAnswer(t.region, t.unlisted, this.answerOptions(t)));
