@@ -307,6 +307,20 @@ export function undecidedAnswer(q: Quote, o: AnswerOptions): AnswerParts {
   return { lines, source: sourceLine(q, src) };
 }
 
+/** 国家补助多少钱: the notice's 人均财政补助, what it leaves open about it, and the personal fee beside it */
+export function fiscalAnswer(q: Quote, o: AnswerOptions): AnswerParts {
+  const src = new Sources(q.notice.cite);
+  const fs = o.notice.fiscalSubsidy;
+  src.add(fs.clause);
+  const amounts = o.notice.tiers.map((t) => {
+    src.add(t.clause);
+    return `${t.name ?? ''}${t.amount}元`;
+  });
+  const lines = [regionHeader(q), fill(o.messages.fiscal, { text: fs.text }), o.messages.fiscalNote, fill(o.messages.fiscalPersonal, { amounts: amounts.join('，') })];
+  if (fs.undecided) lines.push(`${UNDECIDED}：${fs.undecided}`, askWhom(q));
+  return { lines, source: sourceLine(q, src) };
+}
+
 export function contactAnswer(q: Quote, o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
   src.add(q.contact.clause);

@@ -16,6 +16,7 @@ import {
   composeAnswer,
   composeVariants,
   contactAnswer,
+  fiscalAnswer,
   notUnderstoodContacts,
   plainName,
   registerAnswer,
@@ -186,6 +187,8 @@ interface Turn {
   named: boolean;
   /** this message says the person is new or paid with a gap (去年没交，今年怎么交: the first steps come with the ways) */
   firstTime?: boolean;
+  /** asks the 人均财政补助 (国家补助多少钱) */
+  fiscal?: boolean;
   /** the message was a command (重新开始, 上一步...), not a question */
   command?: boolean;
   /** how the question ended in this turn, if it did */
@@ -374,6 +377,7 @@ export class Core {
     t.unlisted = u.unlistedMeans;
     t.named = u.identities.length > 0;
     t.firstTime = u.history === 'new' || u.history === 'interrupted';
+    t.fiscal = u.fiscal;
     if (u.topics.length) s.topics = [...new Set([...s.topics, ...u.topics])];
     this.advance(t, u.channelIds);
   }
@@ -670,6 +674,8 @@ export class Core {
     }
     s.flow = 'enquiry';
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));
+    // 国家补助多少钱 (nobody named: 低保户国家补助多少 is that person's fee)
+    if (t.fiscal && !t.named && topics.every((x) => x === 'fee')) return this.finishWith(t, fiscalAnswer(this.quoteNow(t), this.answerOptions(t)));
     if (topics.length === 0 && t.undecided.length) {
       return this.finishWith(t, undecidedAnswer(this.quoteNow(t), this.answerOptions(t)));
     }

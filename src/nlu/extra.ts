@@ -26,6 +26,7 @@ const chatSchema = z
         places: z.record(z.string(), words),
         notPlaces: words,
         several: words,
+        fiscal: words,
         /** after a number of 2 or more (5口人, 两个娃): several people */
         counted: words,
       })
@@ -49,6 +50,9 @@ const chatSchema = z
         amountOther: z.string().min(1),
         listedMeans: z.string().min(1),
         perPerson: z.string().min(1),
+        fiscal: z.string().min(1),
+        fiscalNote: z.string().min(1),
+        fiscalPersonal: z.string().min(1),
       })
       .strict(),
   })

@@ -49,6 +49,8 @@ export interface Understanding {
   paidElsewhere: boolean;
   /** speaks of several people (一家5口, 一共, 两个娃): chat.yaml words.several / counted */
   several: boolean;
+  /** asks the 人均财政补助 (国家补助多少): chat.yaml words.fiscal */
+  fiscal: boolean;
   /** anything at all recognised */
   recognised: boolean;
 }
@@ -258,6 +260,8 @@ export class Understander {
   private readonly paidVerb: RegExp;
   /** 一家 / 一共 / 5口人 / 两个娃: several people */
   private readonly severalRe: RegExp;
+  /** 国家补助 / 财政补助: the fiscal subsidy asked */
+  private readonly fiscalRe: RegExp;
 
   constructor(
     private readonly rules: RuleSet,
@@ -319,6 +323,7 @@ export class Understander {
     this.longestBare = Math.max(3, ...[...this.yes, ...this.no, ...this.ack].map((w) => w.length));
     const alts = (ws: string[]) => [...new Set(ws)].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.collegeWords = new RegExp(alts(lx.studyPlace.collegeWords));
+    this.fiscalRe = new RegExp(alts(words.fiscal));
     this.severalRe = new RegExp(`${alts(words.several)}|(?:[2-9]|[1-9]\\d|[两二三四五六七八九十])(?:${alts(words.counted)})`);
     const pe = lx.paidElsewhere;
     this.paidVerb = new RegExp(alts(pe.verbs));
@@ -373,6 +378,7 @@ export class Understander {
       unlistedMeans: [],
       paidElsewhere: false,
       several: false,
+      fiscal: false,
       recognised: false,
     };
     if (NUMBERS_ONLY.test(text)) {
@@ -411,6 +417,7 @@ export class Understander {
     if (notice) this.readStudyPlace(text, u, notice, ctx, studySpans, found);
     this.readPaidElsewhere(text, u);
     u.several = this.severalRe.test(text);
+    u.fiscal = this.fiscalRe.test(text);
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
       u.facts.insuredAtSchool = u.yesNo;
     }

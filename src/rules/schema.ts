@@ -174,7 +174,8 @@ export const noticeSchema = z
       .array(z.object({ id: z.number().int().positive(), name: z.string().nullable(), amount: money, clause }).strict())
       .min(1),
     tierChoice: cited.optional(),
-    fiscalSubsidy: z.object({ amount: money, clause, text: z.string() }).strict(),
+    // the notice's 人均财政补助 (shown when asked: 国家补助多少); undecided: what it leaves open (桂阳: only 2023's is given)
+    fiscalSubsidy: z.object({ amount: money, clause, text: z.string(), undecided: z.string().min(1).optional() }).strict(),
     multipleIdentities: z.object({ rule: z.literal('highest'), clause }).strict().nullable(),
     windows: z.array(paymentWindow).min(1),
     closedAfterLast: cited.optional(),
