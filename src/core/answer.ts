@@ -39,6 +39,8 @@ export interface AnswerOptions {
   saidAmount?: number;
   /** a day asked about (6月1号住院能报吗): said whether it falls in the cover */
   askedOn?: IsoDate;
+  /** the question speaks of several people: the fee is said to be per person (no family total is computed) */
+  several?: boolean;
 }
 
 /** （…） in an identity's name: left out where the name is only a label */
@@ -128,6 +130,7 @@ function noticeUndecided(q: Quote, topics: Topic[], o: AnswerOptions, src: Sourc
     if (!asked.has(u.topic)) continue;
     if (u.topic === 'tier') o.notice.tiers.forEach((t) => src.add(t.clause));
     if (u.clause) src.add(u.clause);
+    if (u.says) out.push(u.says);
     out.push(`${UNDECIDED}：${u.text}`);
   }
   return out;
@@ -209,7 +212,9 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const notHere = q.enrol.status === 'elsewhere' || q.enrol.status === 'not-eligible';
   if (want('who') || want('twice') || q.enrol.status !== 'here') sections.push(enrolText(q, src));
   const showFee = (want('fee') || want('tier') || want('who')) && !closed && !notHere && q.fee.status !== 'none';
-  if (showFee) sections.push([...feeText(q, src), ...decisionLines(q, src), ...saidAmountLines(q, o)]);
+  // 一家5口要交多少: the notice gives each person's amount (每人每年); the line says so, it adds nothing up
+  const perPerson = o.several && (q.fee.status === 'decided' || (q.fee.status === 'undecided' && q.fee.standard.length > 0)) ? [o.messages.perPerson] : [];
+  if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o)]);
   const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;
   // whether this person enrols here is open: the dates hold only if they do
   const ifHere = (lines: string[]) => (q.enrol.status === 'undecided' && lines.length ? [o.messages.ifEnrolledHere + lines[0], ...lines.slice(1)] : lines);
@@ -245,7 +250,9 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const open = noticeUndecided(q, topics, o, src);
   lines.push(...open);
   if (topics.includes('twice')) lines.push(o.messages.twice);
-  const unsure = anyUndecided(q) || open.length > 0 || topics.includes('twice');
+  // 断缴了怎么补 where the notice does not say: whom to ask
+  const stepsOpen = topics.includes('register') && q.firstSteps.some((f) => !f.steps.length && f.undecided);
+  const unsure = anyUndecided(q) || open.length > 0 || topics.includes('twice') || stepsOpen;
   if (unsure) lines.push(askWhom(q));
   if (topics.includes('contact') && !unsure) lines.push(contactLine(q));
   if (o.assumedOrdinary && q.identities.length === 0 && (showFee || showCover)) lines.push(o.messages.assumedOrdinary);
@@ -314,6 +321,20 @@ export function composeVariants(ask: string, variants: { label: string; q: Quote
 export function undecidedAnswer(q: Quote, o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
   const lines = [regionHeader(q), ...noticeUndecided(q, [], o, src), askWhom(q)];
+  return { lines, source: sourceLine(q, src) };
+}
+
+/** 国家补助多少钱: the notice's 人均财政补助, what it leaves open about it, and the personal fee beside it */
+export function fiscalAnswer(q: Quote, o: AnswerOptions): AnswerParts {
+  const src = new Sources(q.notice.cite);
+  const fs = o.notice.fiscalSubsidy;
+  src.add(fs.clause);
+  const amounts = o.notice.tiers.map((t) => {
+    src.add(t.clause);
+    return `${t.name ?? ''}${t.amount}元`;
+  });
+  const lines = [regionHeader(q), fill(o.messages.fiscal, { text: fs.text }), o.messages.fiscalNote, fill(o.messages.fiscalPersonal, { amounts: amounts.join('，') })];
+  if (fs.undecided) lines.push(`${UNDECIDED}：${fs.undecided}`, askWhom(q));
   return { lines, source: sourceLine(q, src) };
 }
 

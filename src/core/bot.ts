@@ -17,6 +17,7 @@ import {
   composeAnswer,
   composeVariants,
   contactAnswer,
+  fiscalAnswer,
   notUnderstoodContacts,
   plainName,
   registerAnswer,
@@ -189,6 +190,10 @@ interface Turn {
   overview?: boolean;
   /** this message says who the person is (低保户怎么交: what applies to them comes before the steps) */
   named: boolean;
+  /** this message says the person is new or paid with a gap (去年没交，今年怎么交: the first steps come with the ways) */
+  firstTime?: boolean;
+  /** asks the 人均财政补助 (国家补助多少钱) */
+  fiscal?: boolean;
   /** the message was a command (重新开始, 上一步...), not a question */
   command?: boolean;
   /** how the question ended in this turn, if it did */
@@ -378,6 +383,8 @@ export class Core {
     if (u.lunar) t.lunar = true;
     if (u.overview) t.overview = true;
     t.named = u.identities.length > 0;
+    t.firstTime = u.history === 'new' || u.history === 'interrupted';
+    t.fiscal = u.fiscal;
     if (u.topics.length) s.topics = [...new Set([...s.topics, ...u.topics])];
     this.advance(t, u.channelIds);
   }
@@ -393,6 +400,7 @@ export class Core {
     sit.paidElsewhere = undefined;
     sit.saidAmount = undefined;
     sit.askedOn = undefined;
+    sit.several = undefined;
     if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
       if (!u.correction) sit.identities = undefined;
@@ -616,6 +624,7 @@ export class Core {
     if (u.paidElsewhere) sit.paidElsewhere = true;
     if (u.amount !== undefined) sit.saidAmount = u.amount;
     if (u.askedOn) sit.askedOn = u.askedOn;
+    if (u.several) sit.several = true;
     if ((u.channelIds.length || u.unlistedMeans.length) && s.asking === 'channel') filled.add('channel');
     return filled;
   }
@@ -649,6 +658,7 @@ export class Core {
       assumedOrdinary: t.s.situation.identities === undefined,
       saidAmount: t.s.situation.saidAmount,
       askedOn: t.s.situation.askedOn,
+      several: t.s.situation.several,
     };
   }
 
@@ -666,6 +676,9 @@ export class Core {
     if (payOnly && t.named && sit.identities?.length && !means) {
       // 低保户怎么交 / 在外地打工怎么交: what applies to them first; the steps are one reply away
       s.topics = topics = ['fee', 'who', 'pay'];
+    } else if (payOnly && t.firstTime && !means) {
+      // 去年没交，今年怎么交 / 第一次交怎么交: the notice's first steps (登记、补缴) before the ways of paying
+      s.topics = topics = ['register', 'pay'];
     } else if (s.flow === 'pay' || payOnly) {
       s.flow = 'pay';
       if (t.unlisted.length) return this.finishWith(t, unlistedMeansAnswer(t.region, t.unlisted, this.answerOptions(t)));
@@ -679,7 +692,9 @@ export class Core {
       return this.finishWith(t, coverOverview(t.region, this.answerOptions(t)));
     }
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));
-    if (topics.length === 0 && t.undecided.length && sit.identities === undefined) {
+    // 国家补助多少钱 (nobody named: 低保户国家补助多少 is that person's fee)
+    if (t.fiscal && !t.named && topics.every((x) => x === 'fee')) return this.finishWith(t, fiscalAnswer(this.quoteNow(t), this.answerOptions(t)));
+    if (topics.length === 0 && t.undecided.length) {
       return this.finishWith(t, undecidedAnswer(this.quoteNow(t), this.answerOptions(t)));
     }
     let general = topics.length === 0;

@@ -64,6 +64,8 @@ export interface KnownSituation {
   askedOn?: IsoDate;
   /** an amount of money the resident named (交65元可以吗), to hold against the notice's */
   saidAmount?: number;
+  /** the question speaks of several people (一家5口, 一共, 两个娃): the fee shown is said to be per person */
+  several?: boolean;
 }
 
 export interface Snapshot {

@@ -157,7 +157,8 @@ function caseTable(base: Treatment, c: TreatmentCase): CaseTable {
         ...base,
         ...rest,
         notes: [...(base.notes ?? []), ...(rest.notes ?? [])],
-        warnings: [...(base.warnings ?? []), ...(rest.warnings ?? [])],
+        // a case that lists warnings says which hold (学校没交的: no 重复缴费 warning); else the base's, and none of its own
+        warnings: rest.warnings ?? base.warnings ?? [],
       }),
     };
     caseTables.set(c, ct);

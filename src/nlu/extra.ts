@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_FLOWS_DIR } from '../core/flows.ts';
+import { DEFAULT_FLOWS_DIR, TOPICS } from '../core/flows.ts';
 
 export const CHAT_FILE = 'chat.yaml';
 
@@ -20,10 +20,15 @@ const chatSchema = z
         yes: words,
         no: words,
         ack: words,
-        undecided: z.array(z.object({ topics: words, words }).strict()),
+        /** unless: lexicon topics that, asked too, already answer it (交重了怎么退 is 'twice', not a refund in general) */
+        undecided: z.array(z.object({ topics: words, words, unless: z.array(z.enum(TOPICS)).optional() }).strict()),
         regionTypos: z.record(z.string(), words),
         places: z.record(z.string(), words),
         notPlaces: words,
+        several: words,
+        fiscal: words,
+        /** after a number of 2 or more (5口人, 两个娃): several people */
+        counted: words,
       })
       .strict(),
     messages: z
@@ -56,6 +61,10 @@ const chatSchema = z
         overviewAsk: z.string().min(1),
         amountOther: z.string().min(1),
         listedMeans: z.string().min(1),
+        perPerson: z.string().min(1),
+        fiscal: z.string().min(1),
+        fiscalNote: z.string().min(1),
+        fiscalPersonal: z.string().min(1),
       })
       .strict(),
   })

@@ -55,6 +55,10 @@ export interface Understanding {
   overview: boolean;
   /** names a day of the lunar calendar (腊月二十, 正月十五), which is not computed with */
   lunar: boolean;
+  /** speaks of several people (一家5口, 一共, 两个娃): chat.yaml words.several / counted */
+  several: boolean;
+  /** asks the 人均财政补助 (国家补助多少): chat.yaml words.fiscal */
+  fiscal: boolean;
   /** anything at all recognised */
   recognised: boolean;
 }
@@ -202,8 +206,10 @@ interface Found {
   /** region, broader, identity and channel names */
   known: Match<Tag>[];
   channels: { region: string; id: string }[];
-  /** ways of paying of the lexicon (payMeans), each with whether it came right after 用/去/能… */
+  /** ways of paying of the lexicon (payMeans), each with whether it came right after 用/去/能… (or right before 能交吗…) */
   means: { match: Match<Tag>; used: boolean }[];
+  /** channel names of every notice, the same way (渝快办 asked in 方太乡 is a way its notice does not list) */
+  channelWords: { match: Match<Tag>; used: boolean }[];
 }
 
 interface Span {
@@ -275,6 +281,10 @@ export class Understander {
   private readonly paidElsewhereRe: RegExp;
   /** any of its verbs: most messages have none, and skip the long pattern */
   private readonly paidVerb: RegExp;
+  /** 一家 / 一共 / 5口人 / 两个娃: several people */
+  private readonly severalRe: RegExp;
+  /** 国家补助 / 财政补助: the fiscal subsidy asked */
+  private readonly fiscalRe: RegExp;
 
   constructor(
     private readonly rules: RuleSet,
@@ -338,6 +348,8 @@ export class Understander {
     this.longestBare = Math.max(3, ...[...this.yes, ...this.no, ...this.ack].map((w) => w.length));
     const alts = (ws: string[]) => [...new Set(ws)].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.collegeWords = new RegExp(alts(lx.studyPlace.collegeWords));
+    this.fiscalRe = new RegExp(alts(words.fiscal));
+    this.severalRe = new RegExp(`${alts(words.several)}|(?:[2-9]|[1-9]\\d|[两二三四五六七八九十])(?:${alts(words.counted)})`);
     const pe = lx.paidElsewhere;
     this.paidVerb = new RegExp(alts(pe.verbs));
     this.paidElsewhereRe = new RegExp(`(?:${alts([...pe.places, ...Object.values(words.places).flat()])})([^，,。；;！!？?\\s]{0,4}?)(?:${alts(pe.verbs)})`, 'g');
@@ -402,6 +414,8 @@ export class Understander {
       paidElsewhere: false,
       lunar: false,
       overview: false,
+      several: false,
+      fiscal: false,
       recognised: false,
     };
     if (NUMBERS_ONLY.test(text)) {
@@ -441,19 +455,26 @@ export class Understander {
     if (notice) this.readHukou(text, u, notice);
     this.readPaidElsewhere(text, u);
     this.dropRelatives(text, u, found);
+    u.several = this.severalRe.test(text);
+    u.fiscal = this.fiscalRe.test(text);
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
       u.facts.insuredAtSchool = u.yesNo;
     }
 
     // channels of the known region
     if (notice && found.channels.length) u.channelIds = [...new Set(found.channels.filter((c) => c.region === notice.id).map((c) => c.id))];
-    // 去银行柜台能交吗 / 哪里交现金: a way of paying the notice does not list
-    if (notice && found.means.length) {
-      for (const { match, used } of found.means) {
+    // 去银行柜台能交吗 / 哪里交现金 / 渝快办能交吗 (方太乡): a way of paying the notice does not list; another notice's
+    // channel counts unless it holds a name of this notice's (微信缴费 in 桂阳街道 is its WeChat channel)
+    const others = notice ? found.channelWords.filter(({ match }) => !this.listedIn(match, notice)) : [];
+    if (notice && (found.means.length || others.length)) {
+      for (const { match, used } of [...found.means, ...others]) {
         if (!used && !u.topics.includes('pay') && ctx.asking !== 'channel') continue;
         if (match.values.some((v) => v.k === 'channel' && v.region === notice.id)) continue;
         if (!u.unlistedMeans.includes(match.word)) u.unlistedMeans.push(match.word);
       }
+    }
+    if (u.undecidedTopics.length) for (const d of this.words.undecided) {
+      if (d.unless?.some((x) => u.topics.includes(x))) u.undecidedTopics = u.undecidedTopics.filter((x) => !d.topics.includes(x));
     }
     if (notice && u.undecidedTopics.length) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
 
@@ -464,6 +485,11 @@ export class Understander {
     this.readBirth(u, ctx.today);
     u.recognised = recognised(u);
     return u;
+  }
+
+  /** whether a channel word found is (or holds) a name of one of the notice's own channels */
+  private listedIn(match: Match<Tag>, notice: Notice): boolean {
+    return notice.channels.some((c) => c.aliases.some((a) => match.word.includes(a)));
   }
 
   /** 在重庆读大学 / 重庆的大学: where a student studies, and the province of the place named */
@@ -485,7 +511,7 @@ export class Understander {
 
   /** Every word of the lexicon in the text, into `u`; returns the names found. */
   private readWords(text: string, u: Understanding, studySpans: StudySpan[]): Found {
-    const found: Found = { places: [], known: [], channels: [], means: [] };
+    const found: Found = { places: [], known: [], channels: [], means: [], channelWords: [] };
     let negEnd = -10;
     // 能用支付宝交吗: a channel right after 能用/用 is asked about as a way to pay; 能用 is then no question about cover
     let useEnd = -10;
@@ -494,6 +520,8 @@ export class Understander {
     // 去银行柜台能交吗: 能交吗 after such a channel asks whether one can pay that way, not until when (channelAsk)
     let deadlineOtherwise = false;
     let deadlineWord = false;
+    // 云闪付能交吗 / 渝快办可以交吗: a way of paying right before 能交吗 is asked about too (the last one named)
+    let lastWay: { end: number; entries: { used: boolean }[] } | undefined;
     for (const m of this.trie.scan(text)) {
       const used = m.start - useEnd <= 1;
       for (const tag of m.values) {
@@ -534,10 +562,14 @@ export class Understander {
           case 'overview':
             u.overview = true;
             break;
-          case 'means':
-            found.means.push({ match: m, used });
+          case 'means': {
+            const entry = { match: m, used };
+            found.means.push(entry);
+            if (lastWay?.end !== m.end) lastWay = { end: m.end, entries: [] };
+            lastWay.entries.push(entry);
             if (used) channelUsed = true;
             break;
+          }
           case 'channelUse':
             useEnd = m.end;
             break;
@@ -563,10 +595,21 @@ export class Understander {
           case 'outside':
             u.facts.studyInProvince = false;
             break;
-          case 'channel':
+          case 'channel': {
             found.known.push(m);
             found.channels.push(tag);
+            const entry = { match: m, used };
+            found.channelWords.push(entry);
+            if (lastWay?.end !== m.end) lastWay = { end: m.end, entries: [] };
+            lastWay.entries.push(entry);
             if (used) channelUsed = true;
+            break;
+          }
+          case 'channelAsk':
+            if (lastWay && m.start - lastWay.end <= 1) {
+              for (const e of lastWay.entries) e.used = true;
+              channelUsed = true;
+            }
             break;
         }
       }

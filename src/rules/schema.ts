@@ -74,6 +74,7 @@ const treatmentCase = z
     if: z.partialRecord(z.enum(FACTS), z.boolean()),
     /** only applies when the resident said so; an unknown fact does not make the bot ask */
     onlyIfStated: z.boolean().optional(),
+    /** notes add to the base's; warnings, when a case lists them (even none), replace the base's */
     ...treatmentCore,
   })
   .strict();
@@ -173,7 +174,8 @@ export const noticeSchema = z
       .array(z.object({ id: z.number().int().positive(), name: z.string().nullable(), amount: money, clause }).strict())
       .min(1),
     tierChoice: cited.optional(),
-    fiscalSubsidy: z.object({ amount: money, clause, text: z.string() }).strict(),
+    // the notice's 人均财政补助 (shown when asked: 国家补助多少); undecided: what it leaves open (桂阳: only 2023's is given)
+    fiscalSubsidy: z.object({ amount: money, clause, text: z.string(), undecided: z.string().min(1).optional() }).strict(),
     multipleIdentities: z.object({ rule: z.literal('highest'), clause }).strict().nullable(),
     windows: z.array(paymentWindow).min(1),
     closedAfterLast: cited.optional(),
@@ -211,8 +213,11 @@ export const noticeSchema = z
       })
       .strict()
       .nullable(),
-    /** questions the notice leaves open (asked with flows/chat.yaml words.undecided); `clause`: what it does say nearby */
-    undecided: z.array(z.object({ topic: z.string(), text: z.string(), clause: clause.optional() }).strict()),
+    /**
+     * questions the notice leaves open (asked with flows/chat.yaml words.undecided); `clause`: what it does say nearby;
+     * `says`: that, in words, shown before the 「通知未明确」 line (按年缴费: every year, yes; next year's amount, open)
+     */
+    undecided: z.array(z.object({ topic: z.string(), text: z.string(), says: z.string().min(1).optional(), clause: clause.optional() }).strict()),
   })
   .strict()
   .superRefine((n, ctx) => {
