@@ -522,6 +522,14 @@ export class Understander {
     let deadlineWord = false;
     // 云闪付能交吗 / 渝快办可以交吗: a way of paying right before 能交吗 is asked about too (the last one named)
     let lastWay: { end: number; entries: { used: boolean }[] } | undefined;
+    /** a way of paying named (a channel, a payMeans word): kept in `list`, and as the last one named */
+    const way = (list: { match: Match<Tag>; used: boolean }[], m: Match<Tag>, used: boolean) => {
+      const entry = { match: m, used };
+      list.push(entry);
+      if (lastWay?.end !== m.end) lastWay = { end: m.end, entries: [] };
+      lastWay.entries.push(entry);
+      if (used) channelUsed = true;
+    };
     for (const m of this.trie.scan(text)) {
       const used = m.start - useEnd <= 1;
       for (const tag of m.values) {
@@ -562,14 +570,9 @@ export class Understander {
           case 'overview':
             u.overview = true;
             break;
-          case 'means': {
-            const entry = { match: m, used };
-            found.means.push(entry);
-            if (lastWay?.end !== m.end) lastWay = { end: m.end, entries: [] };
-            lastWay.entries.push(entry);
-            if (used) channelUsed = true;
+          case 'means':
+            way(found.means, m, used);
             break;
-          }
           case 'channelUse':
             useEnd = m.end;
             break;
@@ -598,11 +601,7 @@ export class Understander {
           case 'channel': {
             found.known.push(m);
             found.channels.push(tag);
-            const entry = { match: m, used };
-            found.channelWords.push(entry);
-            if (lastWay?.end !== m.end) lastWay = { end: m.end, entries: [] };
-            lastWay.entries.push(entry);
-            if (used) channelUsed = true;
+            way(found.channelWords, m, used);
             break;
           }
           case 'channelAsk':
