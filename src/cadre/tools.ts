@@ -53,6 +53,8 @@ export class CadreTools implements MessageHandler {
       else if (rest && !/^[\s:：,，]/.test(rest) && cmd !== 'task' && cmd !== 'stats' && cmd !== 'bind') return null;
       return { cmd, arg: rest.replace(/^[\s:：,，]+/, '').trim() };
     }
+    // 村里户籍人口200人，特困5人……任务数多少: the task word later in a message with numbers
+    if (/\d/.test(t) && this.o.flow.commands.task!.words.some((w) => t.includes(w))) return { cmd: 'task', arg: t };
     return null;
   }
 
