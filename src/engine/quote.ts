@@ -530,7 +530,8 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   if (s.tier !== undefined && !notice.tiers.some((t) => t.id === s.tier)) {
     throw new EngineError(`${notice.region.short}没有第${s.tier}档`);
   }
-  const paidOn = s.paidOn ?? s.today;
+  // a baby not yet born cannot be paid for today: from its birthday at the earliest
+  const paidOn = s.paidOn ?? (s.bornOn && compare(s.bornOn, s.today) > 0 ? s.bornOn : s.today);
   const held = [...new Set(s.identities)];
   const covered = new Set(held.flatMap((id) => notice.identities[id]?.covers ?? []));
   const ids = held.filter((id) => !covered.has(id));
@@ -635,7 +636,7 @@ export function quote(rules: RuleSet, s: Situation): Quote {
     situation: s,
     identities: named,
     paidOn,
-    paidOnIsToday: s.paidOn === undefined,
+    paidOnIsToday: s.paidOn === undefined && paidOn === s.today,
     enrol,
     fee,
     surcharge,
