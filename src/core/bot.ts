@@ -694,7 +694,7 @@ export class Core {
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));
     // 国家补助多少钱 (nobody named: 低保户国家补助多少 is that person's fee)
     if (t.fiscal && !t.named && topics.every((x) => x === 'fee')) return this.finishWith(t, fiscalAnswer(this.quoteNow(t), this.answerOptions(t)));
-    if (topics.length === 0 && t.undecided.length) {
+    if (topics.every((x) => x === 'tier') && t.undecided.length) {
       return this.finishWith(t, undecidedAnswer(this.quoteNow(t), this.answerOptions(t)));
     }
     let general = topics.length === 0;
