@@ -121,6 +121,8 @@ function channelLine(notice: Notice, src: Sources): string[] {
   return [`缴费方式：${notice.channels.map((c) => c.name).join('、')}`];
 }
 
+const isUndecided = (line: string) => line.startsWith(UNDECIDED);
+
 /** what the notice leaves open about the things asked (报销比例, 一档二档的区别...) */
 function noticeUndecided(q: Quote, topics: Topic[], o: AnswerOptions, src: Sources): string[] {
   const asked = new Set(o.undecided ?? []);
@@ -131,7 +133,7 @@ function noticeUndecided(q: Quote, topics: Topic[], o: AnswerOptions, src: Sourc
     if (u.topic === 'tier') o.notice.tiers.forEach((t) => src.add(t.clause));
     if (u.clause) src.add(u.clause);
     if (u.says) out.push(u.says);
-    out.push(`${UNDECIDED}：${u.text}`);
+    if (u.text) out.push(`${UNDECIDED}：${u.text}`);
   }
   return out;
 }
@@ -252,7 +254,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   if (topics.includes('twice')) lines.push(o.messages.twice);
   // 断缴了怎么补 where the notice does not say: whom to ask
   const stepsOpen = topics.includes('register') && q.firstSteps.some((f) => !f.steps.length && f.undecided);
-  const unsure = anyUndecided(q) || open.length > 0 || topics.includes('twice') || stepsOpen;
+  const unsure = anyUndecided(q) || open.some(isUndecided) || topics.includes('twice') || stepsOpen;
   if (unsure) lines.push(askWhom(q));
   if (topics.includes('contact') && !unsure) lines.push(contactLine(q));
   if (o.assumedOrdinary && q.identities.length === 0 && (showFee || showCover)) lines.push(o.messages.assumedOrdinary);
@@ -313,14 +315,15 @@ export function composeVariants(ask: string, variants: { label: string; q: Quote
   const open = noticeUndecided(first, topics, o, src);
   lines.push(...open);
   if (topics.includes('twice')) lines.push(o.messages.twice);
-  if (variants.some((v) => anyUndecided(v.q)) || open.length || topics.includes('twice')) lines.push(askWhom(first));
+  if (variants.some((v) => anyUndecided(v.q)) || open.some(isUndecided) || topics.includes('twice')) lines.push(askWhom(first));
   return { lines, source: sourceLine(first, src) };
 }
 
 /** 通知没有写的事（报销比例、一档二档的区别）: say so, and whom to ask */
 export function undecidedAnswer(q: Quote, o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
-  const lines = [regionHeader(q), ...noticeUndecided(q, [], o, src), askWhom(q)];
+  const open = noticeUndecided(q, [], o, src);
+  const lines = [regionHeader(q), ...open, ...(open.some(isUndecided) ? [askWhom(q)] : [])];
   return { lines, source: sourceLine(q, src) };
 }
 

@@ -215,9 +215,15 @@ export const noticeSchema = z
       .nullable(),
     /**
      * questions the notice leaves open (asked with flows/chat.yaml words.undecided); `clause`: what it does say nearby;
-     * `says`: that, in words, shown before the 「通知未明确」 line (按年缴费: every year, yes; next year's amount, open)
+     * `says`: that, in words, shown before the 「通知未明确」 line (按年缴费: every year, yes; next year's amount, open);
+     * `says` alone: the notice does answer it (方太乡 一档二档的区别: there is one standard only)
      */
-    undecided: z.array(z.object({ topic: z.string(), text: z.string(), says: z.string().min(1).optional(), clause: clause.optional() }).strict()),
+    undecided: z.array(
+      z
+        .object({ topic: z.string(), text: z.string().min(1).optional(), says: z.string().min(1).optional(), clause: clause.optional() })
+        .strict()
+        .refine((u) => u.text !== undefined || u.says !== undefined, { message: '要写 text（通知没写什么）或 says（通知写了什么）', path: ['text'] }),
+    ),
   })
   .strict()
   .superRefine((n, ctx) => {
