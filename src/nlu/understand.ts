@@ -263,6 +263,8 @@ export class Understander {
   /** 在深圳打工: living and working somewhere else (lexicon workingAway) */
   private readonly awayRe: RegExp;
   private readonly awayIdentity: string;
+  /** one of the workingAway verbs: without one, awayRe cannot match and is not run */
+  private readonly awayVerb: RegExp;
   /** categories a stated age alone puts someone in (catalogue fromAge), oldest threshold first */
   private readonly byAge: { id: string; fromAge: number }[];
   /** categories that become another at an age (catalogue atAge) */
@@ -367,6 +369,7 @@ export class Understander {
     this.hukouIdentity = lx.hukouElsewhere.identity;
     this.awayRe = new RegExp(`在(${alt})[^，,。；;！!？?\\s]{0,4}?(?:${alts(lx.workingAway.verbs)})`);
     this.awayIdentity = lx.workingAway.identity;
+    this.awayVerb = new RegExp(alts(lx.workingAway.verbs));
     this.studyRe = new RegExp(
       `(?:在|去|到|考到|考去|考进|考入|考上了?|考了)(${alt})(?:市|省|区|县)?[^，,。；;！!？?\\s]{0,5}?(?:读|念|上学|上大学|大学|高校|学校|研究生|学院)` +
         `|(${alt})(?:市|省)?(?:的|那边的|那里的|那边|里的)?(?:大学|高校|学院)`,
@@ -729,7 +732,7 @@ export class Understander {
       }
     }
     if (u.identities.includes(this.hukouIdentity)) u.facts.localHukou = false;
-    if (!u.identities.includes(this.awayIdentity) && !u.negated.includes(this.awayIdentity)) {
+    if (!u.identities.includes(this.awayIdentity) && !u.negated.includes(this.awayIdentity) && this.awayVerb.test(text)) {
       const m = this.awayRe.exec(text);
       const r = notice.region;
       if (m && ![...r.provinceNames, ...r.broader, ...r.aliases, r.short, r.township].includes(m[1]!)) u.identities.push(this.awayIdentity);
