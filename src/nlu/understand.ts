@@ -189,6 +189,8 @@ const PUNCT = /[\s\p{P}\p{S}]+/gu;
 /** “不在重庆” to 大学在重庆市内吗 */
 const NOT_IN = /不在|不是|没在|没有在/;
 const RELATIVE_DAY = /[今明昨前]天|周|星期/;
+/** what a day (not only a time of day: 晚上, 下午) said to chrono holds */
+const DAY_WORD = /[日号天月周星拜年\d]/;
 /** every way the study-place pattern (Understander.studyRe) can end holds one of these: 读 念 上学 大学 高校 学校 研究生 学院 */
 const STUDY_HINT = /[读念学校研]/;
 
@@ -821,12 +823,14 @@ const CUE_GAP_BEFORE = 4;
 const CUE_GAP_AFTER = 3;
 
 /** how many characters stand between the date and the nearest cue attached to it (no clause break between), or Infinity */
-function attached(cues: Span[], d: FoundDate, text: string): number {
+function attached(cues: Span[], d: FoundDate, text: string, dates: FoundDate[] = []): number {
   let best = Infinity;
   for (const c of cues) {
     const before = c.end <= d.index;
     const gap = before ? d.index - c.end : c.start >= d.end ? c.start - d.end : Infinity;
     if (gap > (before ? CUE_GAP_BEFORE : CUE_GAP_AFTER) || gap >= best) continue;
+    // 1月20号交的 4月20号能报吗: a cue right after an earlier date is that date's
+    if (before && dates.some((o) => o !== d && o.end <= c.start && c.start - o.end <= CUE_GAP_AFTER)) continue;
     if (!CLAUSE_BREAK.test(before ? text.slice(c.end, d.index) : text.slice(d.end, c.start))) best = gap;
   }
   return best;
@@ -843,8 +847,8 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
   // the day of payment: one said with 交的 / 交了 before any other
   let paidCued = false;
   for (const d of dates) {
-    const toBirth = attached(birth, d, text);
-    const toPaid = attached(paid, d, text);
+    const toBirth = attached(birth, d, text, dates);
+    const toPaid = attached(paid, d, text, dates);
     const isBirth = toBirth < Infinity ? toBirth < toPaid : ctx.asking === 'bornOn' && !near(paid, d, 3, 3);
     if (isBirth) {
       u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
@@ -853,14 +857,21 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
     const base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
     // 6月1号住院能报吗 / 4月14号能用吗 / 今天住院能报吗: a day asked about (the words right after it, not 交的)
     // (10月5日交还有用吗: a paying word between makes it the day of payment)
-    if (toPaid === Infinity && asked.some((c) => c.start >= d.end && c.start <= d.end + ASKED_GAP && !BETWEEN_ASKED.test(text.slice(d.end, c.start)))) {
+    // (住院是7月8号: the words may also stand right before it)
+    const askedNear = (c: Span) =>
+      c.start >= d.end
+        ? c.start <= d.end + ASKED_GAP && !BETWEEN_ASKED.test(text.slice(d.end, c.start))
+        : c.end <= d.index && c.end >= d.index - ASKED_GAP && !BETWEEN_ASKED.test(text.slice(c.end, d.index));
+    if (toPaid === Infinity && asked.some(askedNear)) {
       // 交的…90天后是几号: counted from the payment, not from today; the cover line answers it
       if (!DAYS_LATER.test(text.slice(d.index, d.end))) u.askedOn = base;
       continue;
     }
-    // 今天交，是从2月1号开始还是90天后: the first day said is the payment, unless a later one is said with 交的
-    if (toPaid === Infinity && (paidCued || u.paidOn !== undefined)) continue;
-    paidCued ||= toPaid < Infinity;
+    // 今天交，是从2月1号开始还是90天后: the first day said is the payment, unless a later one is said with 交的,
+    // or right before paying (今天不交，明天交行不行)
+    const paying = toPaid < Infinity || PAY_NEXT.test(text.slice(d.end, d.end + 3));
+    if (!paying && (paidCued || u.paidOn !== undefined)) continue;
+    paidCued ||= paying;
     // 元旦前 / 3月1日之前: the day before (the cue right after the date, not a 前 of the date's own words)
     const ahead = before.some((c) => c.start >= d.end && c.start <= d.end + 1);
     if (ahead) u.paidOn = addDays(base, -1);
@@ -875,6 +886,8 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
 /** what may not stand between a day and the words asking about it: a clause break, or paying (3月1日交，能用吗) */
 const BETWEEN_ASKED = /[，,。；;！!？?交缴付]/;
 const CLAUSE_SPLIT = /[，,。；;！!？?]/;
+/** 明天交 / 明天再交: paying right after the day */
+const PAY_NEXT = /^\s*[再才去就]?[交缴]/;
 /** 90天后 / 三天以后: a day counted from today */
 const DAYS_LATER = /天(?:以)?后$/;
 /** how far after a date the words asking about it may start: 6月1号|住院能报吗, 元旦|那天|住院 */
@@ -1104,6 +1117,8 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
     // a month alone (“12月”) is not a day to compute with
     const relative = RELATIVE_DAY.test(r.text);
     if (!r.start.isCertain('day') && !relative) continue;
+    // 12月31日晚上: 晚上 alone is a time of today, not another day
+    if (!DAY_WORD.test(r.text)) continue;
     push({ date: iso(y, mo, d), index: r.index, end: r.index + r.text.length, yearCertain: r.start.isCertain('year') || relative });
   }
   return out.sort((a, b) => a.index - b.index);
