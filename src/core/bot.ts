@@ -688,7 +688,9 @@ export class Core {
     }
     s.flow = 'enquiry';
     // (a named person may have rules of their own: 大学新生, 新生儿)
-    if (t.overview && sit.paidOn === undefined && !sit.askedOn && !sit.identities?.length && topics.every((x) => x === 'cover')) {
+    // 腊月二十交的，今天能用吗: no solar day to count from; what each payment window gives, and the lunar line
+    const lunarOnly = t.lunar && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
+    if (lunarOnly || (t.overview && sit.paidOn === undefined && !sit.askedOn && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
       return this.finishWith(t, coverOverview(t.region, this.answerOptions(t)));
     }
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));

@@ -484,8 +484,9 @@ export class Understander {
     if (notice && u.undecidedTopics.length) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
 
     u.unknownPlace = this.unknownPlace(text, found, studySpans);
+    // 腊月二十 / 农历十二月二十: lunar days are not computed with (十二月二十 would be read as a solar day)
     if (this.lunarRe.test(text)) u.lunar = true;
-    readDates(text, u, ctx, (t) => this.cueSpans(t));
+    else readDates(text, u, ctx, (t) => this.cueSpans(t));
     if (u.askedOn && !u.topics.includes('cover')) u.topics.push('cover');
     this.readBirth(u, ctx.today);
     u.recognised = recognised(u);
