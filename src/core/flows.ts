@@ -39,6 +39,7 @@ export type Topic = (typeof TOPICS)[number];
 const lexiconSchema = z
   .object({
     topics: z.record(z.enum(TOPICS), words),
+    neutral: words,
     negation: words,
     correction: words,
     commands: z.object({ back: words, restart: words, stop: words, help: words }).strict(),

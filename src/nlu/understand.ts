@@ -89,6 +89,7 @@ type Tag =
   | { k: 'channelUse' }
   | { k: 'channelAsk' }
   | { k: 'overview' }
+  | { k: 'neutral' }
   | { k: 'means' };
 
 /** words that tell what a date next to them is: a birthday (出生), the day after (之后), a payment made (交了) */
@@ -169,7 +170,7 @@ const TIER = /(?<!哪)(?:第)?([一二两12])\s*档/g;
 const TIER_AMOUNT = /(\d{3,4})\s*元?\s*(?:的|那|这|那个|这个)?\s*(?:档|个档)/g;
 const BARE_AMOUNT = /(\d{3,4})\s*(?:元|块)?/g;
 /** money: 65元 / 380块 / 交380 (not 元旦, not 交2023年, not 380档) */
-const MONEY = /(?<![\d.])(\d{1,5})\s*(?:元(?!旦)|块)|(?:交|缴|付)(\d{2,4})(?![\d岁年月日号天档周个.])/g;
+const MONEY = /(?<![\d.])(\d{1,5})\s*(?:元(?!旦)|块)|(?:交|缴|付)了?(\d{2,4})(?![\d岁年月日号天档周个.])/g;
 const DOTTED_DATE = /(\d{4})[./](\d{1,2})[./](\d{1,2})/g;
 /** 2.15交的 / 1.31号: month.day, only right before 交/缴/号/日 (2.15元 is money) */
 const SHORT_DOTTED = /(?<![\d.])(\d{1,2})\.(\d{1,2})(?=\s*(?:号|日|交|缴|那天))/g;
@@ -325,6 +326,7 @@ export class Understander {
     for (const w of words.ordinary) t.add(w, { k: 'ordinary' });
     for (const [topic, ws] of Object.entries(lx.topics)) for (const w of ws) t.add(w, { k: 'topic', topic: topic as Topic });
     for (const u of words.undecided) for (const w of u.words) t.add(w, { k: 'undecided', topics: u.topics });
+    for (const w of lx.neutral) t.add(w, { k: 'neutral' });
     for (const w of lx.negation) t.add(w, { k: 'negation' });
     for (const w of lx.correction) t.add(w, { k: 'correction' });
     for (const [cmd, ws] of Object.entries(lx.commands)) for (const w of ws) t.add(w, { k: 'command', cmd: cmd as Command });
@@ -704,8 +706,14 @@ export class Understander {
       for (const tag of m.values) {
         if (tag.k !== 'identity' || !rs.identities.has(tag.id)) continue;
         const i = spans.findIndex((c) => m.start >= c.start && m.start < c.end);
-        if (i < 0 || !rs.word.test(text.slice(spans[i]!.start, m.start))) continue;
-        if (spans.slice(i + 1).some((c) => c.text.includes('我') && !rs.word.test(c.text) && !rs.notSelf.test(c.text))) {
+        const whose = i < 0 ? null : rs.word.exec(text.slice(spans[i]!.start, m.start));
+        if (!whose) continue;
+        // a later clause about the asker (我没工作), or about another relative (我爸有职工医保，我妈没有)
+        const other = (c: string) => {
+          const r = rs.word.exec(c);
+          return r ? r[0] !== whose[0] : c.includes('我') && !rs.notSelf.test(c);
+        };
+        if (spans.slice(i + 1).some((c) => other(c.text))) {
           u.identities = u.identities.filter((id) => id !== tag.id);
         }
       }
@@ -913,7 +921,8 @@ function recognised(u: Understanding): boolean {
     u.history !== undefined ||
     Object.keys(u.facts).length > 0 ||
     u.channelIds.length > 0 ||
-    u.unlistedMeans.length > 0
+    u.unlistedMeans.length > 0 ||
+    u.fiscal
   );
 }
 
