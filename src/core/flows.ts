@@ -52,7 +52,7 @@ const lexiconSchema = z
     askedCues: words,
     lunarWords: words,
     coverOverview: words,
-    hukouElsewhere: z.object({ cues: words, identity: z.string().min(1) }).strict(),
+    hukouElsewhere: z.object({ cues: words, elsewhere: words, identity: z.string().min(1) }).strict(),
     workingAway: z.object({ verbs: words, identity: z.string().min(1) }).strict(),
     relativeSubject: z.object({ relatives: words, notSelf: words, identities: words }).strict(),
     birthCues: words,

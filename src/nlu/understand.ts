@@ -156,6 +156,8 @@ const NOT_YET = '(快要|快|将近|马上|不到)';
 const AGE = new RegExp(`${NOT_YET}?${AGE_NUMBER}\\s*多?\\s*(?:周岁|岁)`, 'g');
 /** 今年65了 / 都70多了 / 快70了: an age without 岁 only after one of these words and before 了 (交65元 is no age) */
 const AGE_NOW = new RegExp(`(?:${NOT_YET}|今年|已经|都)${AGE_NUMBER}多?了`, 'g');
+/** right before an age: it is reached later (明年满60岁, 下个月就满60岁) */
+const FUTURE_AGE = /(?:明年|后年|下个月|下半年|年底|过几个月)[^，,。；;]{0,5}满$/;
 /** 年满60 / 年过六十: no 了 needed, but not 年满90天 */
 const AGE_REACHED = new RegExp(`(?<![明后])(?:年满|年过)${AGE_NUMBER}多?(?![\\d日天年月元块号分档])`, 'g');
 /** a birth year in 孩子2015年出生: 4 or 2 digits */
@@ -369,7 +371,7 @@ export class Understander {
     };
     this.newbornRe = new RegExp(`(?:${alts(lx.newborn.children)})([^，,。；;！!？?\\s]{0,12}?)(?:刚刚|刚|才)?(?:${alts(lx.newborn.births)})(?!病)`, 'g');
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
-    this.hukouRe = new RegExp(`(?:${alts(lx.hukouElsewhere.cues)})(${alt})`);
+    this.hukouRe = new RegExp(`(?:${alts(lx.hukouElsewhere.cues)})(${alts(lx.hukouElsewhere.elsewhere)}|${alt})`);
     this.hukouIdentity = lx.hukouElsewhere.identity;
     this.awayRe = new RegExp(`在(${alt})[^，,。；;！!？?\\s]{0,4}?(?:${alts(lx.workingAway.verbs)})`);
     this.awayIdentity = lx.workingAway.identity;
@@ -636,7 +638,8 @@ export class Understander {
     if (u.negated.length) u.negated = u.negated.filter((id) => !u.identities.includes(id));
 
     // age: 65岁 / 70多岁 / 今年65了 / 快70了 / 年满60 → the category the catalogue gives that age (60周岁以上老年人)
-    if (text.includes('岁')) for (const m of text.matchAll(AGE)) this.addAge(u, m[2]!, !!m[1]);
+    // (明年3月满60岁: not yet that age)
+    if (text.includes('岁')) for (const m of text.matchAll(AGE)) this.addAge(u, m[2]!, !!m[1] || FUTURE_AGE.test(text.slice(Math.max(0, m.index - 8), m.index)));
     if (text.includes('了')) for (const m of text.matchAll(AGE_NOW)) this.addAge(u, m[2]!, !!m[1]);
     if (text.includes('年满') || text.includes('年过')) for (const m of text.matchAll(AGE_REACHED)) this.addAge(u, m[1]!, false);
     // 宝宝11月出生的 / 小孩2024年4月10日刚出生 (not 孩子2015年出生的: a year long past is no newborn)
