@@ -41,6 +41,8 @@ export interface AnswerOptions {
   askedOn?: IsoDate;
   /** the question speaks of several people: the fee is said to be per person (no family total is computed) */
   several?: boolean;
+  /** several people of different kinds (两个特困一个低保): each kind's own fee, instead of one under 就高原则 */
+  eachPerson?: Quote[];
 }
 
 /** （…） in an identity's name: left out where the name is only a label */
@@ -188,6 +190,19 @@ function saidAmountLines(q: Quote, o: AnswerOptions): string[] {
   return [fill(known ? o.messages.amountMatches : o.messages.amountOther, { amount })];
 }
 
+/** 两个特困一个低保: one line per kind of person, with that kind's own fee (the first line of its fee text) */
+function eachPersonLines(quotes: Quote[], src: Sources): string[] {
+  return quotes.map((p) => {
+    const who = p.identities.length ? p.identities.map((i) => plainName(i.name)).join('、') : '普通居民';
+    if (p.enrol.status !== 'here') return `${who}：${enrolText(p, src)[0]!.replace(LINE_LEAD, '')}`;
+    if (p.fee.status === 'none') return `${who}：${p.fee.text}`;
+    return `${who}：${feeText(p, src)[0]!.replace(FEE_LEAD, '')}`;
+  });
+}
+const FEE_LEAD = /^要交：/;
+/** 参保地： / 是否在这里参保：, before what the line says */
+const LINE_LEAD = /^[^：]*：/;
+
 /** 6月1号住院能报吗: whether the day asked about is in the cover computed above (only where the notice decides it) */
 function askedDayLines(q: Quote, o: AnswerOptions): string[] {
   const day = o.askedOn;
@@ -211,12 +226,15 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const closed = isClosed(q);
   const sections: string[][] = [];
   // enrolled elsewhere (大学生在学校所在地) or not a resident scheme member at all (职工医保): that is the answer
-  const notHere = q.enrol.status === 'elsewhere' || q.enrol.status === 'not-eligible';
-  if (want('who') || want('twice') || q.enrol.status !== 'here') sections.push(enrolText(q, src));
-  const showFee = (want('fee') || want('tier') || want('who')) && !closed && !notHere && q.fee.status !== 'none';
+  // several kinds of people: each kind's line says where it enrols or what it pays; the rest is about them all
+  const each = o.eachPerson?.length ? o.eachPerson : undefined;
+  const notHere = !each && (q.enrol.status === 'elsewhere' || q.enrol.status === 'not-eligible');
+  if (!each && (want('who') || want('twice') || q.enrol.status !== 'here')) sections.push(enrolText(q, src));
+  const showFee = (want('fee') || want('tier') || want('who')) && !closed && !notHere && (!!each || q.fee.status !== 'none');
   // 一家5口要交多少: the notice gives each person's amount (每人每年); the line says so, it adds nothing up
   const perPerson = o.several && (q.fee.status === 'decided' || (q.fee.status === 'undecided' && q.fee.standard.length > 0)) ? [o.messages.perPerson] : [];
-  if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o)]);
+  if (showFee && each) sections.push([o.messages.eachPersonHead, ...eachPersonLines(each, src), o.messages.perPerson]);
+  else if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o)]);
   const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;
   // whether this person enrols here is open: the dates hold only if they do
   const ifHere = (lines: string[]) => (q.enrol.status === 'undecided' && lines.length ? [o.messages.ifEnrolledHere + lines[0], ...lines.slice(1)] : lines);

@@ -401,6 +401,7 @@ export class Core {
     sit.saidAmount = undefined;
     sit.askedOn = undefined;
     sit.several = undefined;
+    sit.withOrdinary = undefined;
     if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
       if (!u.correction) sit.identities = undefined;
@@ -625,6 +626,7 @@ export class Core {
     if (u.amount !== undefined) sit.saidAmount = u.amount;
     if (u.askedOn) sit.askedOn = u.askedOn;
     if (u.several) sit.several = true;
+    if (u.alsoOrdinary) sit.withOrdinary = true;
     if ((u.channelIds.length || u.unlistedMeans.length) && s.asking === 'channel') filled.add('channel');
     return filled;
   }
@@ -723,6 +725,12 @@ export class Core {
     if (!t.oneShot && sit.paidOn === undefined && feeMatters && needs(DATE_TOPICS)) return this.ask(t, 'paidOn');
     const o = this.answerOptions(t);
     if (paidElsewhere) o.messages = { ...o.messages, twice: this.chat.paidElsewhere };
+    // 两个特困一个低保 / 一个特困一个普通: several people of different kinds, each with their own fee (就高原则 is per person)
+    const kinds = sit.identities ?? [];
+    if (sit.several && (kinds.length > 1 || (kinds.length === 1 && sit.withOrdinary))) {
+      const base = this.situation(t, t.region);
+      o.eachPerson = [...kinds.map((id) => [id]), ...(sit.withOrdinary ? [[]] : [])].map((ids) => quote(this.rules, { ...base, identities: ids }));
+    }
     this.finishWith(t, composeAnswer(q, s.topics, o));
   }
 

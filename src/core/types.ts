@@ -60,6 +60,8 @@ export interface KnownSituation {
   history?: History;
   /** said it was already paid somewhere else (在学校交了, 在外地交了) */
   paidElsewhere?: boolean;
+  /** an ordinary resident was named beside someone with an identity (一个特困一个普通) */
+  withOrdinary?: boolean;
   /** a day asked about (6月1号住院能报吗): the answer says whether it is in the cover */
   askedOn?: IsoDate;
   /** an amount of money the resident named (交65元可以吗), to hold against the notice's */

@@ -52,6 +52,7 @@ const chatSchema = z
         askedAfterCover: z.string().min(1),
         askedFirstDay: z.string().min(1),
         lunarDate: z.string().min(1),
+        eachPersonHead: z.string().min(1),
         overviewHead: z.string().min(1),
         overviewPaidBetween: z.string().min(1),
         overviewPaidFrom: z.string().min(1),

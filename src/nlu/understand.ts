@@ -57,6 +57,8 @@ export interface Understanding {
   lunar: boolean;
   /** speaks of several people (一家5口, 一共, 两个娃): chat.yaml words.several / counted */
   several: boolean;
+  /** an ordinary resident named beside someone with an identity (一个特困一个普通) */
+  alsoOrdinary?: boolean;
   /** asks the 人均财政补助 (国家补助多少): chat.yaml words.fiscal */
   fiscal: boolean;
   /** anything at all recognised */
@@ -453,6 +455,7 @@ export class Understander {
     // where a student studies: these place names are not where the family lives
     const studySpans = this.studySpans(text);
     const found = this.readWords(text, u, studySpans);
+    const saidOrdinary = u.ordinary;
     this.readIdentities(text, u, ctx.today);
     this.readCollegeByPlace(text, u, studySpans);
 
@@ -464,7 +467,12 @@ export class Understander {
     if (notice) this.readHukou(text, u, notice);
     this.readPaidElsewhere(text, u);
     this.dropRelatives(text, u, found);
-    u.several = this.severalRe.test(text);
+    // 一家5口 / 一个特困一个低保 (two counts) / 我是特困，我老婆普通 (a relative of another kind)
+    u.several =
+      this.severalRe.test(text) ||
+      (text.match(COUNTED_ONE)?.length ?? 0) >= 2 ||
+      (saidOrdinary && u.identities.length > 0 && this.relativeSubject.word.test(text));
+    u.alsoOrdinary = saidOrdinary && u.identities.length > 0;
     u.fiscal = this.fiscalRe.test(text);
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
       u.facts.insuredAtSchool = u.yesNo;
@@ -898,6 +906,8 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
 /** what may not stand between a day and the words asking about it: a clause break, or paying (3月1日交，能用吗) */
 const BETWEEN_ASKED = /[，,。；;！!？?交缴付]/;
 const CLAUSE_SPLIT = /[，,。；;！!？?]/;
+/** 一个 / 两个 / 3个: a count of people, said twice for several kinds of people */
+const COUNTED_ONE = /[一两二三四五六七八九\d]个(?!月|星期|礼拜|档|小时)/g;
 /** 明天交 / 明天再交: paying right after the day */
 const PAY_NEXT = /^\s*[再才去就]?[交缴]/;
 /** 90天后 / 三天以后: a day counted from today */
