@@ -717,12 +717,15 @@ export class Understander {
       for (const tag of m.values) {
         if (tag.k !== 'identity' || !rs.identities.has(tag.id)) continue;
         const i = spans.findIndex((c) => m.start >= c.start && m.start < c.end);
-        const whose = i < 0 ? null : rs.word.exec(text.slice(spans[i]!.start, m.start));
+        if (i < 0) continue;
+        const before = text.slice(spans[i]!.start, m.start);
+        // whose it is: a relative's (我老公有职工医保), or the asker's own (我是退休职工有职工医保)
+        const whose = rs.word.exec(before)?.[0] ?? (before.includes('我') ? '我' : null);
         if (!whose) continue;
-        // a later clause about the asker (我没工作), or about another relative (我爸有职工医保，我妈没有)
+        // a later clause about someone else: the asker (我没工作), another relative (我妈没有), a relative after 我 (老伴没有)
         const other = (c: string) => {
           const r = rs.word.exec(c);
-          return r ? r[0] !== whose[0] : c.includes('我') && !rs.notSelf.test(c);
+          return r ? r[0] !== whose : whose !== '我' && c.includes('我') && !rs.notSelf.test(c);
         };
         if (spans.slice(i + 1).some((c) => other(c.text))) {
           u.identities = u.identities.filter((id) => id !== tag.id);
