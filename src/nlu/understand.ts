@@ -544,7 +544,9 @@ export class Understander {
     const way = (list: { match: Match<Tag>; used: boolean }[], m: Match<Tag>, used: boolean) => {
       const entry = { match: m, used };
       list.push(entry);
-      if (lastWay?.end !== m.end) lastWay = { end: m.end, entries: [] };
+      // 村干部来收钱: ways named one right after another are asked about together
+      if (lastWay && lastWay.end !== m.end && m.start - lastWay.end <= 1) lastWay.end = m.end;
+      else if (lastWay?.end !== m.end) lastWay = { end: m.end, entries: [] };
       lastWay.entries.push(entry);
       if (used) channelUsed = true;
     };
@@ -586,7 +588,8 @@ export class Understander {
             }
             break;
           case 'overview':
-            u.overview = true;
+            // 现在交多久能用: paying now, a day to count from
+            if (!text.includes('现在')) u.overview = true;
             break;
           case 'means':
             way(found.means, m, used);
