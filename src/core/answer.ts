@@ -39,6 +39,8 @@ export interface AnswerOptions {
   saidAmount?: number;
   /** a day asked about (6月1号住院能报吗): said whether it falls in the cover */
   askedOn?: IsoDate;
+  /** a month asked about (5月份住院能报吗) */
+  askedMonth?: { from: IsoDate; to: IsoDate };
   /** the question speaks of several people: the fee is said to be per person (no family total is computed) */
   several?: boolean;
   /** several people of different kinds (两个特困一个低保): each kind's own fee, instead of one under 就高原则 */
@@ -207,8 +209,16 @@ const LINE_LEAD = /^[^：]*：/;
 function askedDayLines(q: Quote, o: AnswerOptions): string[] {
   const day = o.askedOn;
   const c = q.cover;
-  if (!day || c.status !== 'decided') return [];
   const m = o.messages;
+  const mo = o.askedMonth;
+  if (mo && !day && c.status === 'decided') {
+    const vars = { month: `${Number(mo.from.slice(5, 7))}月`, start: cnDate(c.start), end: cnDate(c.end) };
+    if (mo.to < c.start) return [fill(m.askedMonthBefore, vars)];
+    if (mo.from > c.end) return [fill(m.askedAfterCover, { ...vars, date: vars.month })];
+    if (mo.from >= c.start) return [fill(m.askedMonthIn, vars)];
+    return [fill(m.askedMonthPart, vars)];
+  }
+  if (!day || c.status !== 'decided') return [];
   const vars = { date: cnDate(day), start: cnDate(c.start), end: cnDate(c.end) };
   if (day < c.start) return [fill(m.askedBeforeCover, vars)];
   if (day > c.end) return [fill(m.askedAfterCover, vars)];

@@ -400,6 +400,7 @@ export class Core {
     sit.paidElsewhere = undefined;
     sit.saidAmount = undefined;
     sit.askedOn = undefined;
+    sit.askedMonth = undefined;
     sit.several = undefined;
     sit.withOrdinary = undefined;
     if (u.identities.length || u.ordinary || u.negated.length) {
@@ -625,6 +626,7 @@ export class Core {
     if (u.paidElsewhere) sit.paidElsewhere = true;
     if (u.amount !== undefined) sit.saidAmount = u.amount;
     if (u.askedOn) sit.askedOn = u.askedOn;
+    if (u.askedMonth) sit.askedMonth = u.askedMonth;
     if (u.several) sit.several = true;
     if (u.alsoOrdinary) sit.withOrdinary = true;
     if ((u.channelIds.length || u.unlistedMeans.length) && s.asking === 'channel') filled.add('channel');
@@ -660,6 +662,7 @@ export class Core {
       assumedOrdinary: t.s.situation.identities === undefined,
       saidAmount: t.s.situation.saidAmount,
       askedOn: t.s.situation.askedOn,
+      askedMonth: t.s.situation.askedMonth,
       several: t.s.situation.several,
     };
   }
@@ -692,7 +695,7 @@ export class Core {
     // (a named person may have rules of their own: 大学新生, 新生儿)
     // 腊月二十交的，今天能用吗: no solar day to count from; what each payment window gives, and the lunar line
     const lunarOnly = t.lunar && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
-    if (lunarOnly || (t.overview && sit.paidOn === undefined && !sit.askedOn && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
+    if (lunarOnly || (t.overview && sit.paidOn === undefined && !sit.askedOn && !sit.askedMonth && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
       return this.finishWith(t, coverOverview(t.region, this.answerOptions(t)));
     }
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));

@@ -64,6 +64,8 @@ export interface KnownSituation {
   withOrdinary?: boolean;
   /** a day asked about (6月1号住院能报吗): the answer says whether it is in the cover */
   askedOn?: IsoDate;
+  /** a month asked about (5月份住院能报吗) */
+  askedMonth?: { from: IsoDate; to: IsoDate };
   /** an amount of money the resident named (交65元可以吗), to hold against the notice's */
   saidAmount?: number;
   /** the question speaks of several people (一家5口, 一共, 两个娃): the fee shown is said to be per person */

@@ -5,7 +5,7 @@ import dayjs from 'dayjs';
 import type { RuleSet } from '../rules/load.ts';
 import type { FactName, Notice } from '../rules/schema.ts';
 import type { Flows, Topic } from '../core/flows.ts';
-import { addDays, daysBetween, isIsoDate, withYear, type IsoDate } from '../engine/dates.ts';
+import { addDays, daysBetween, firstOfNextMonth, isIsoDate, withYear, type IsoDate } from '../engine/dates.ts';
 import type { ChatWords } from './extra.ts';
 import { Trie, type Match } from './trie.ts';
 
@@ -30,6 +30,8 @@ export interface Understanding {
   paidOn?: IsoDate;
   /** a day asked about, not paid on (3月1号交的，6月1号住院能报吗 → 6月1号) */
   askedOn?: IsoDate;
+  /** a month asked about (3月10号交的，5月份住院能报吗): its first and last day */
+  askedMonth?: { from: IsoDate; to: IsoDate };
   bornOn?: IsoDate;
   /** a newborn's year of birth said without the day (孩子2023年11月出生) */
   bornYear?: number;
@@ -280,6 +282,8 @@ export class Understander {
   private readonly newbornRe: RegExp;
   /** relatives' words and the identities said of them that are not the asker's (lexicon relativeSubject) */
   private readonly relativeSubject: { word: RegExp; notSelf: RegExp; identities: Set<string> };
+  /** 5月份住院能报吗: a month (no day) right before the words asking about cover */
+  private readonly monthAskedRe: RegExp;
   /** a lunar-calendar word (flows/lexicon.yaml lunarWords) */
   private readonly lunarRe: RegExp;
   /** one of the birth words (出生, 生了…): without one, newbornRe cannot match and is not run */
@@ -366,6 +370,9 @@ export class Understander {
     // 孩子生了病 is no birth
     this.birthWord = new RegExp(alts(lx.newborn.births));
     this.lunarRe = new RegExp(alts(lx.lunarWords));
+    this.monthAskedRe = new RegExp(
+      `(?<![\\d年.])(\\d{1,2}|十[一二]?|[一二三四五六七八九])\\s*月份?(?![\\d一二三四五六七八九十号日底初])[^，,。；;！!？?交缴付]{0,2}(?:${alts(lx.askedCues)})`,
+    );
     this.relativeSubject = {
       word: new RegExp(alts(lx.relativeSubject.relatives)),
       notSelf: new RegExp(alts(lx.relativeSubject.notSelf)),
@@ -499,7 +506,8 @@ export class Understander {
     // 腊月二十 / 农历十二月二十: lunar days are not computed with (十二月二十 would be read as a solar day)
     if (this.lunarRe.test(text)) u.lunar = true;
     else readDates(text, u, ctx, (t) => this.cueSpans(t));
-    if (u.askedOn && !u.topics.includes('cover')) u.topics.push('cover');
+    if (!u.askedOn && !u.lunar && text.includes('月')) this.readAskedMonth(text, u, ctx.today);
+    if ((u.askedOn || u.askedMonth) && !u.topics.includes('cover')) u.topics.push('cover');
     this.readBirth(u, ctx.today);
     u.recognised = recognised(u);
     return u;
@@ -668,6 +676,15 @@ export class Understander {
     // 大学新生 is also a 高校大学生
     if (u.identities.includes('college_freshman')) u.identities = u.identities.filter((i) => i !== 'college_student');
     if (u.identities.length) u.ordinary = false;
+  }
+
+  /** 5月份住院能报吗: the month asked about, in the year nearest today */
+  private readAskedMonth(text: string, u: Understanding, today: IsoDate) {
+    const m = this.monthAskedRe.exec(text);
+    const month = m ? cnNumber(m[1]!) : null;
+    if (month === null || month < 1 || month > 12) return;
+    const from = nearest(iso(Number(today.slice(0, 4)), month, 1), today);
+    u.askedMonth = { from, to: addDays(firstOfNextMonth(from), -1) };
   }
 
   /** an age said in words (`notYet`: 快70 is not yet 70) → the category the catalogue gives that age */
@@ -936,6 +953,7 @@ function recognised(u: Understanding): boolean {
     u.tier !== undefined ||
     !!u.paidOn ||
     !!u.askedOn ||
+    !!u.askedMonth ||
     !!u.bornOn ||
     u.history !== undefined ||
     Object.keys(u.facts).length > 0 ||
