@@ -186,6 +186,8 @@ interface Turn {
   unlisted: string[];
   /** a lunar-calendar day was named: the answer says it was not computed with */
   lunar?: boolean;
+  /** paid in a month without the day (3月份交的): the answer asks for the day */
+  paidMonthOnly?: boolean;
   /** 等待期多久: without a day of payment, the cover of each payment window */
   overview?: boolean;
   /** this message says who the person is (低保户怎么交: what applies to them comes before the steps) */
@@ -381,6 +383,7 @@ export class Core {
     t.undecided = u.undecidedTopics;
     t.unlisted = u.unlistedMeans;
     if (u.lunar) t.lunar = true;
+    if (u.paidMonthOnly) t.paidMonthOnly = true;
     if (u.overview) t.overview = true;
     t.named = u.identities.length > 0;
     t.firstTime = u.history === 'new' || u.history === 'interrupted';
@@ -694,7 +697,8 @@ export class Core {
     s.flow = 'enquiry';
     // (a named person may have rules of their own: 大学新生, 新生儿)
     // 腊月二十交的，今天能用吗: no solar day to count from; what each payment window gives, and the lunar line
-    const lunarOnly = t.lunar && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
+    // (3月份交的，6月份能报吗: the same, the day of the month is missing)
+    const lunarOnly = (t.lunar || t.paidMonthOnly) && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
     if (lunarOnly || (t.overview && sit.paidOn === undefined && !sit.askedOn && !sit.askedMonth && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
       return this.finishWith(t, coverOverview(t.region, this.answerOptions(t)));
     }
@@ -750,6 +754,7 @@ export class Core {
     const notice = t.region!;
     t.out.push(...parts.lines);
     if (t.lunar) t.out.push(this.chat.lunarDate);
+    else if (t.paidMonthOnly && !t.s.situation.paidOn) t.out.push(this.chat.paidMonthOnly);
     t.ended = endedAs(parts);
     t.endedTopics = s.flow === 'pay' ? ['pay'] : [...s.topics];
     if (t.today > this.tables.notice(notice).lastDay) {

@@ -55,6 +55,7 @@ const chatSchema = z
         askedMonthBefore: z.string().min(1),
         askedMonthPart: z.string().min(1),
         lunarDate: z.string().min(1),
+        paidMonthOnly: z.string().min(1),
         eachPersonHead: z.string().min(1),
         overviewHead: z.string().min(1),
         overviewPaidBetween: z.string().min(1),

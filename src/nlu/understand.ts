@@ -30,6 +30,8 @@ export interface Understanding {
   paidOn?: IsoDate;
   /** a day asked about, not paid on (3月1号交的，6月1号住院能报吗 → 6月1号) */
   askedOn?: IsoDate;
+  /** paid in a month, no day said (3月份交的): nothing to count the cover from */
+  paidMonthOnly?: boolean;
   /** a month asked about (3月10号交的，5月份住院能报吗): its first and last day */
   askedMonth?: { from: IsoDate; to: IsoDate };
   bornOn?: IsoDate;
@@ -196,6 +198,10 @@ const PUNCT = /[\s\p{P}\p{S}]+/gu;
 /** “不在重庆” to 大学在重庆市内吗 */
 const NOT_IN = /不在|不是|没在|没有在/;
 const RELATIVE_DAY = /[今明昨前]天|周|星期/;
+/** 3月份交的 / 去年12月交了: a month of payment without its day */
+const PAID_MONTH = /(?<![\d.])(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(?:交的|交了|缴的|缴了|交过|缴过)/;
+/** 90天内 / 三十天之内: a span of days */
+const WITHIN_DAYS = /天之?内$/;
 /** what a day (not only a time of day: 晚上, 下午) said to chrono holds */
 const DAY_WORD = /[日号天月周星拜年\d]/;
 /** every way the study-place pattern (Understander.studyRe) can end holds one of these: 读 念 上学 大学 高校 学校 研究生 学院 */
@@ -507,6 +513,7 @@ export class Understander {
     if (this.lunarRe.test(text)) u.lunar = true;
     else readDates(text, u, ctx, (t) => this.cueSpans(t));
     if (!u.askedOn && !u.lunar && text.includes('月')) this.readAskedMonth(text, u, ctx.today);
+    if (!u.paidOn && !u.lunar && text.includes('月') && PAID_MONTH.test(text)) u.paidMonthOnly = true;
     if ((u.askedOn || u.askedMonth) && !u.topics.includes('cover')) u.topics.push('cover');
     this.readBirth(u, ctx.today);
     u.recognised = recognised(u);
@@ -1164,8 +1171,8 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
     // a month alone (“12月”) is not a day to compute with
     const relative = RELATIVE_DAY.test(r.text);
     if (!r.start.isCertain('day') && !relative) continue;
-    // 12月31日晚上: 晚上 alone is a time of today, not another day
-    if (!DAY_WORD.test(r.text)) continue;
+    // 12月31日晚上: 晚上 alone is a time of today, not another day; 出生90天内 is a span, not a day
+    if (!DAY_WORD.test(r.text) || WITHIN_DAYS.test(r.text)) continue;
     push({ date: iso(y, mo, d), index: r.index, end: r.index + r.text.length, yearCertain: r.start.isCertain('year') || relative });
   }
   return out.sort((a, b) => a.index - b.index);
