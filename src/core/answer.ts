@@ -37,6 +37,8 @@ export interface AnswerOptions {
   assumedOrdinary?: boolean;
   /** an amount the resident named (交65元可以吗): said whether it is the notice's amount */
   saidAmount?: number;
+  /** that amount was paid already: a different amount is not to be paid, and whether money comes back is open */
+  saidAmountPaid?: boolean;
   /** a day asked about (6月1号住院能报吗): said whether it falls in the cover */
   askedOn?: IsoDate;
   /** a month asked about (5月份住院能报吗) */
@@ -189,7 +191,8 @@ function saidAmountLines(q: Quote, o: AnswerOptions): string[] {
   if (o.saidAmount === undefined || q.fee.status !== 'decided') return [];
   const amount = `${o.saidAmount}元`;
   const known = q.fee.amounts.some((a) => a.amount === o.saidAmount);
-  return [fill(known ? o.messages.amountMatches : o.messages.amountOther, { amount })];
+  if (known) return [fill(o.messages.amountMatches, { amount })];
+  return [fill(o.saidAmountPaid ? o.messages.amountPaidOther : o.messages.amountOther, { amount })];
 }
 
 /** 两个特困一个低保: one line per kind of person, with that kind's own fee (the first line of its fee text) */
@@ -282,7 +285,8 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   if (topics.includes('twice')) lines.push(o.messages.twice);
   // 断缴了怎么补 where the notice does not say: whom to ask
   const stepsOpen = topics.includes('register') && q.firstSteps.some((f) => !f.steps.length && f.undecided);
-  const unsure = anyUndecided(q) || open.some(isUndecided) || topics.includes('twice') || stepsOpen;
+  // (a line above may say it too: 多交的能不能退，通知未明确)
+  const unsure = anyUndecided(q) || open.some(isUndecided) || topics.includes('twice') || stepsOpen || lines.some((l) => l.includes(UNDECIDED));
   if (unsure) lines.push(askWhom(q));
   if (topics.includes('contact') && !unsure) lines.push(contactLine(q));
   if (o.assumedOrdinary && q.identities.length === 0 && (showFee || showCover)) lines.push(o.messages.assumedOrdinary);

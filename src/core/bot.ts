@@ -402,6 +402,7 @@ export class Core {
     // 已经在别处交过 holds for the question it was said in
     sit.paidElsewhere = undefined;
     sit.saidAmount = undefined;
+    sit.saidAmountPaid = undefined;
     sit.askedOn = undefined;
     sit.askedMonth = undefined;
     sit.several = undefined;
@@ -627,7 +628,10 @@ export class Core {
     }
     if (u.history) sit.history = u.history;
     if (u.paidElsewhere) sit.paidElsewhere = true;
-    if (u.amount !== undefined) sit.saidAmount = u.amount;
+    if (u.amount !== undefined) {
+      sit.saidAmount = u.amount;
+      sit.saidAmountPaid = u.amountPaid || undefined;
+    }
     if (u.askedOn) sit.askedOn = u.askedOn;
     if (u.askedMonth) sit.askedMonth = u.askedMonth;
     if (u.several) sit.several = true;
@@ -664,6 +668,7 @@ export class Core {
       dateRead: !!t.s.situation.paidOnText,
       assumedOrdinary: t.s.situation.identities === undefined,
       saidAmount: t.s.situation.saidAmount,
+      saidAmountPaid: t.s.situation.saidAmountPaid,
       askedOn: t.s.situation.askedOn,
       askedMonth: t.s.situation.askedMonth,
       several: t.s.situation.several,

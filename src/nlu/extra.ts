@@ -65,6 +65,7 @@ const chatSchema = z
         overviewWait: z.string().min(1),
         overviewAsk: z.string().min(1),
         amountOther: z.string().min(1),
+        amountPaidOther: z.string().min(1),
         listedMeans: z.string().min(1),
         perPerson: z.string().min(1),
         fiscal: z.string().min(1),

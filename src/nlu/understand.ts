@@ -53,6 +53,8 @@ export interface Understanding {
   unlistedMeans: string[];
   /** an amount of money named (交65元可以吗 / 交380行不行), not an age or a tier said with 档 */
   amount?: number;
+  /** that amount was paid already (交了380对不对) */
+  amountPaid?: boolean;
   /** says it was already paid somewhere else (在学校交了, 在外地交了…) */
   paidElsewhere: boolean;
   /** asks how long the wait is / when cover starts in general (等待期多久), to be told per payment window */
@@ -973,9 +975,15 @@ function recognised(u: Understanding): boolean {
 /** 交65元可以吗: the amount named, read as a question about the fee when nothing else is asked */
 function readAmount(text: string, u: Understanding) {
   if (!/[元块交缴付]/.test(text)) return;
-  for (const m of text.matchAll(MONEY)) u.amount = Number(m[1] ?? m[2]);
+  for (const m of text.matchAll(MONEY)) {
+    u.amount = Number(m[1] ?? m[2]);
+    // 交了380 / 已经交了380元: already paid
+    u.amountPaid = PAID_BEFORE.test(text.slice(Math.max(0, m.index - 4), m.index + (m[2] ? 3 : 0)));
+  }
   if (u.amount !== undefined && !u.topics.length) u.topics.push('fee');
 }
+/** 交了 / 已交 / 缴了 right before an amount: it was paid already */
+const PAID_BEFORE = /(?:交了|缴了|已交|已缴|交过|付了)/;
 
 /** the tier whose amount a number in the text names (「<amount>那档」, or a bare amount when the tier is asked) */
 function tiersByAmount(text: string, re: RegExp, notice: Notice, into: Set<number>) {
