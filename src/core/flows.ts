@@ -54,6 +54,7 @@ const lexiconSchema = z
     coverOverview: words,
     hukouElsewhere: z.object({ cues: words, elsewhere: words, identity: z.string().min(1) }).strict(),
     workingAway: z.object({ verbs: words, identity: z.string().min(1) }).strict(),
+    permitWithout: z.object({ identity: z.string().min(1) }).strict(),
     relativeSubject: z.object({ relatives: words, notSelf: words, identities: words }).strict(),
     birthCues: words,
     newborn: z.object({ children: words, births: words }).strict(),

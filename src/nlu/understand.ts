@@ -277,6 +277,8 @@ export class Understander {
   /** 户口在四川: household registration named somewhere else (lexicon hukouElsewhere) */
   private readonly hukouRe: RegExp;
   private readonly hukouIdentity: string;
+  /** 没有居住证: the identity whose denial is the fact residencePermit: false (lexicon permitWithout) */
+  private readonly permitIdentity: string;
   /** 在深圳打工: living and working somewhere else (lexicon workingAway) */
   private readonly awayRe: RegExp;
   private readonly awayIdentity: string;
@@ -390,6 +392,7 @@ export class Understander {
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.hukouRe = new RegExp(`(?:${alts(lx.hukouElsewhere.cues)})(${alts(lx.hukouElsewhere.elsewhere)}|${alt})`);
     this.hukouIdentity = lx.hukouElsewhere.identity;
+    this.permitIdentity = lx.permitWithout.identity;
     this.awayRe = new RegExp(`在(${alt})[^，,。；;！!？?\\s]{0,4}?(?:${alts(lx.workingAway.verbs)})`);
     this.awayIdentity = lx.workingAway.identity;
     this.awayVerb = new RegExp(alts(lx.workingAway.verbs));
@@ -786,6 +789,7 @@ export class Understander {
       }
     }
     if (u.identities.includes(this.hukouIdentity)) u.facts.localHukou = false;
+    if (u.negated.includes(this.permitIdentity)) u.facts.residencePermit = false;
     if (!u.identities.includes(this.awayIdentity) && !u.negated.includes(this.awayIdentity) && this.awayVerb.test(text)) {
       const m = this.awayRe.exec(text);
       const r = notice.region;

@@ -15,7 +15,7 @@ const money = z.number().int().nonnegative();
 const cited = z.object({ text: z.string().min(1), clause }).strict();
 
 /** Facts about a situation that a case of a treatment may depend on. */
-export const FACTS = ['studyInProvince', 'insuredAtSchool', 'newStudent', 'localHukou'] as const;
+export const FACTS = ['studyInProvince', 'insuredAtSchool', 'newStudent', 'localHukou', 'residencePermit'] as const;
 export type FactName = (typeof FACTS)[number];
 
 const feeRule = z.discriminatedUnion('kind', [
