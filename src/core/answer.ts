@@ -45,6 +45,8 @@ export interface AnswerOptions {
   askedMonth?: { from: IsoDate; to: IsoDate };
   /** the question speaks of several people: the fee is said to be per person (no family total is computed) */
   several?: boolean;
+  /** how many people, all of one kind: the total is said beside each person's amount */
+  headcount?: number;
   /** several people of different kinds (两个特困一个低保): each kind's own fee, instead of one under 就高原则 */
   eachPerson?: Quote[];
 }
@@ -246,6 +248,12 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const showFee = (want('fee') || want('tier') || want('who')) && !closed && !notHere && (!!each || q.fee.status !== 'none');
   // 一家5口要交多少: the notice gives each person's amount (每人每年); the line says so, it adds nothing up
   const perPerson = o.several && (q.fee.status === 'decided' || (q.fee.status === 'undecided' && q.fee.standard.length > 0)) ? [o.messages.perPerson] : [];
+  // 4口人都是普通人，一共多少: each amount times the number of people (the same kind, a fee the notice decides)
+  if (o.headcount && !o.eachPerson && q.fee.status === 'decided' && q.fee.amounts.length) {
+    const n = o.headcount;
+    const parts = q.fee.amounts.map((a) => `${a.tierName ?? ''}${a.amount}元×${n}=${a.amount * n}元`);
+    perPerson.push(fill(o.messages.headcountTotal, { n: String(n), total: parts.join('，') }));
+  }
   if (showFee && each) sections.push([o.messages.eachPersonHead, ...eachPersonLines(each, src), o.messages.perPerson]);
   else if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o)]);
   const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;

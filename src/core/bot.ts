@@ -406,6 +406,7 @@ export class Core {
     sit.askedOn = undefined;
     sit.askedMonth = undefined;
     sit.several = undefined;
+    sit.headcount = undefined;
     sit.withOrdinary = undefined;
     if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
@@ -635,6 +636,7 @@ export class Core {
     if (u.askedOn) sit.askedOn = u.askedOn;
     if (u.askedMonth) sit.askedMonth = u.askedMonth;
     if (u.several) sit.several = true;
+    if (u.headcount) sit.headcount = u.headcount;
     if (u.alsoOrdinary) sit.withOrdinary = true;
     if ((u.channelIds.length || u.unlistedMeans.length) && s.asking === 'channel') filled.add('channel');
     return filled;
@@ -672,6 +674,7 @@ export class Core {
       askedOn: t.s.situation.askedOn,
       askedMonth: t.s.situation.askedMonth,
       several: t.s.situation.several,
+      headcount: t.s.situation.headcount,
     };
   }
 

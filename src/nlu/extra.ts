@@ -57,6 +57,7 @@ const chatSchema = z
         lunarDate: z.string().min(1),
         paidMonthOnly: z.string().min(1),
         eachPersonHead: z.string().min(1),
+        headcountTotal: z.string().min(1),
         overviewHead: z.string().min(1),
         overviewPaidBetween: z.string().min(1),
         overviewPaidFrom: z.string().min(1),

@@ -65,6 +65,8 @@ export interface Understanding {
   several: boolean;
   /** an ordinary resident named beside someone with an identity (一个特困一个普通) */
   alsoOrdinary?: boolean;
+  /** how many people, all of one kind (我家4口人，都是普通人) */
+  headcount?: number;
   /** asks the 人均财政补助 (国家补助多少): chat.yaml words.fiscal */
   fiscal: boolean;
   /** anything at all recognised */
@@ -491,6 +493,12 @@ export class Understander {
       (text.match(COUNTED_ONE)?.length ?? 0) >= 2 ||
       (saidOrdinary && u.identities.length > 0 && this.relativeSubject.word.test(text));
     u.alsoOrdinary = saidOrdinary && u.identities.length > 0;
+    // 我家4口人，都是普通人 / 5个人都交一档: how many, all of one kind
+    if (u.several && text.includes('都')) {
+      const h = HEADCOUNT.exec(text);
+      const n = h ? cnNumber(h[1]!) : null;
+      if (n !== null && n >= 2 && n <= 20) u.headcount = n;
+    }
     u.fiscal = this.fiscalRe.test(text);
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
       u.facts.insuredAtSchool = u.yesNo;
@@ -942,6 +950,8 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
 /** what may not stand between a day and the words asking about it: a clause break, or paying (3月1日交，能用吗) */
 const BETWEEN_ASKED = /[，,。；;！!？?交缴付]/;
 const CLAUSE_SPLIT = /[，,。；;！!？?]/;
+/** 4口人 / 五个人 / 5个: the number of people in a household */
+const HEADCOUNT = /(\d{1,2}|[两二三四五六七八九十])\s*(?:口人|口|个人)/;
 /** 一个 / 两个 / 3个: a count of people, said twice for several kinds of people */
 const COUNTED_ONE = /[一两二三四五六七八九\d]个(?!月|星期|礼拜|档|小时)/g;
 /** 明天交 / 明天再交: paying right after the day */
