@@ -45,6 +45,8 @@ export interface AnswerOptions {
   askedMonth?: { from: IsoDate; to: IsoDate };
   /** the question speaks of several people: the fee is said to be per person (no family total is computed) */
   several?: boolean;
+  /** asks whether paying later costs more (交晚了要多交钱吗) */
+  surchargeAsked?: boolean;
   /** how many people, all of one kind: the total is said beside each person's amount */
   headcount?: number;
   /** several people of different kinds (两个特困一个低保): each kind's own fee, instead of one under 就高原则 */
@@ -232,6 +234,28 @@ function askedDayLines(q: Quote, o: AnswerOptions): string[] {
   return [fill(m.askedInCover, vars)];
 }
 
+/**
+ * 交晚了要多交钱吗 / 6月30号交要不要加钱: what the notice says about paying more later (桂阳 二（四）: after 6月30日
+ * the 2024 subsidy is added, and how the day itself is read), or that it does not say (方太乡); once per answer
+ */
+function surchargeAskedLines(o: AnswerOptions, lines: string[], src: Sources): string[] {
+  if (!o.surchargeAsked) return [];
+  const n = o.notice;
+  const out: string[] = [];
+  const said = (t: string) => lines.some((l) => l.includes(t));
+  if (n.lateSurcharge) {
+    src.add(n.lateSurcharge.clause);
+    // (an amount the notice does not give: 「通知未明确」, and whom to ask follows)
+    if (!said(n.lateSurcharge.text)) out.push(`${n.lateSurcharge.amount === null ? `${UNDECIDED}：` : '注意：'}${n.lateSurcharge.text}。`);
+    for (const c of n.conventions) {
+      if (c.topic !== 'late' || said(c.text)) continue;
+      src.add(c.clause);
+      out.push(`说明：${c.text}`);
+    }
+  } else if (n.lateSurchargeUndecided && !said(n.lateSurchargeUndecided)) out.push(`${UNDECIDED}：${n.lateSurchargeUndecided}`);
+  return out;
+}
+
 /** The answer to the topics asked; with no topic, the whole short answer. */
 export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
@@ -290,6 +314,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   for (const u of undecidedText(q)) if (u !== lateOpen && !lines.some((l) => l.includes(u.slice(UNDECIDED.length + 1)))) lines.push(u);
   const open = noticeUndecided(q, topics, o, src);
   lines.push(...open);
+  lines.push(...surchargeAskedLines(o, lines, src));
   if (topics.includes('twice')) lines.push(o.messages.twice);
   // 断缴了怎么补 where the notice does not say: whom to ask
   const stepsOpen = topics.includes('register') && q.firstSteps.some((f) => !f.steps.length && f.undecided);

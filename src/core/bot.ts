@@ -190,6 +190,8 @@ interface Turn {
   paidMonthOnly?: boolean;
   /** 等待期多久: without a day of payment, the cover of each payment window */
   overview?: boolean;
+  /** 交晚了要多交钱吗 */
+  surchargeAsked?: boolean;
   /** this message says who the person is (低保户怎么交: what applies to them comes before the steps) */
   named: boolean;
   /** this message says the person is new or paid with a gap (去年没交，今年怎么交: the first steps come with the ways) */
@@ -385,6 +387,7 @@ export class Core {
     if (u.lunar) t.lunar = true;
     if (u.paidMonthOnly) t.paidMonthOnly = true;
     if (u.overview) t.overview = true;
+    if (u.surchargeAsked) t.surchargeAsked = true;
     t.named = u.identities.length > 0;
     t.firstTime = u.history === 'new' || u.history === 'interrupted';
     t.fiscal = u.fiscal;
@@ -675,6 +678,7 @@ export class Core {
       askedMonth: t.s.situation.askedMonth,
       several: t.s.situation.several,
       headcount: t.s.situation.headcount,
+      surchargeAsked: t.surchargeAsked,
     };
   }
 

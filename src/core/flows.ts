@@ -40,6 +40,7 @@ const lexiconSchema = z
   .object({
     topics: z.record(z.enum(TOPICS), words),
     neutral: words,
+    surchargeAsk: words,
     negation: words,
     correction: words,
     commands: z.object({ back: words, restart: words, stop: words, help: words }).strict(),

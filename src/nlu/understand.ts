@@ -67,6 +67,8 @@ export interface Understanding {
   alsoOrdinary?: boolean;
   /** how many people, all of one kind (我家4口人，都是普通人) */
   headcount?: number;
+  /** asks whether paying later costs more (交晚了要多交钱吗, 要不要加钱) */
+  surchargeAsked?: boolean;
   /** asks the 人均财政补助 (国家补助多少): chat.yaml words.fiscal */
   fiscal: boolean;
   /** anything at all recognised */
@@ -100,6 +102,7 @@ type Tag =
   | { k: 'channelAsk' }
   | { k: 'overview' }
   | { k: 'neutral' }
+  | { k: 'surcharge' }
   | { k: 'means' };
 
 /** words that tell what a date next to them is: a birthday (出生), the day after (之后), a payment made (交了) */
@@ -347,6 +350,7 @@ export class Understander {
     for (const [topic, ws] of Object.entries(lx.topics)) for (const w of ws) t.add(w, { k: 'topic', topic: topic as Topic });
     for (const u of words.undecided) for (const w of u.words) t.add(w, { k: 'undecided', topics: u.topics });
     for (const w of lx.neutral) t.add(w, { k: 'neutral' });
+    for (const w of lx.surchargeAsk) t.add(w, { k: 'topic', topic: 'fee' }).add(w, { k: 'surcharge' });
     for (const w of lx.negation) t.add(w, { k: 'negation' });
     for (const w of lx.correction) t.add(w, { k: 'correction' });
     for (const [cmd, ws] of Object.entries(lx.commands)) for (const w of ws) t.add(w, { k: 'command', cmd: cmd as Command });
@@ -614,6 +618,9 @@ export class Understander {
               if (m.values.some((v) => v.k === 'channelAsk')) deadlineWord = true;
               else deadlineOtherwise = true;
             }
+            break;
+          case 'surcharge':
+            u.surchargeAsked = true;
             break;
           case 'overview':
             // 现在交多久能用: paying now, a day to count from
