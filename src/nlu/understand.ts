@@ -523,6 +523,8 @@ export class Understander {
     if (u.undecidedTopics.length) for (const d of this.words.undecided) {
       if (d.unless?.some((x) => u.topics.includes(x))) u.undecidedTopics = u.undecidedTopics.filter((x) => !d.topics.includes(x));
     }
+    // 有什么区别 is about the tiers only when a tier is named (12月交的和1月交的有什么区别 is about the dates)
+    if (u.undecidedTopics.length && !text.includes('档') && u.tier === undefined) u.undecidedTopics = u.undecidedTopics.filter((x) => !x.startsWith('tier'));
     if (notice && u.undecidedTopics.length) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
 
     u.unknownPlace = this.unknownPlace(text, found, studySpans);
@@ -530,7 +532,11 @@ export class Understander {
     if (this.lunarRe.test(text)) u.lunar = true;
     else readDates(text, u, ctx, (t) => this.cueSpans(t));
     if (!u.askedOn && !u.lunar && text.includes('月')) this.readAskedMonth(text, u, ctx.today);
-    if (!u.paidOn && !u.lunar && text.includes('月') && PAID_MONTH.test(text)) u.paidMonthOnly = true;
+    if (!u.paidOn && !u.lunar && text.includes('月') && PAID_MONTH.test(text)) {
+      u.paidMonthOnly = true;
+      // 12月交的和1月交的有什么区别: what paying in each window gives
+      if (!u.topics.length) u.topics.push('cover');
+    }
     if ((u.askedOn || u.askedMonth) && !u.topics.includes('cover')) u.topics.push('cover');
     this.readBirth(u, ctx.today);
     u.recognised = recognised(u);
