@@ -47,6 +47,8 @@ export interface AnswerOptions {
   several?: boolean;
   /** asks whether paying later costs more (交晚了要多交钱吗) */
   surchargeAsked?: boolean;
+  /** a category the person reaches by age later in the year (明年满60岁) */
+  reachesLater?: { id: string; name: string };
   /** how many people, all of one kind: the total is said beside each person's amount */
   headcount?: number;
   /** several people of different kinds (两个特困一个低保): each kind's own fee, instead of one under 就高原则 */
@@ -199,6 +201,15 @@ function saidAmountLines(q: Quote, o: AnswerOptions): string[] {
   return [fill(o.saidAmountPaid ? o.messages.amountPaidOther : o.messages.amountOther, { amount })];
 }
 
+/** 明年3月满60岁: where the notice leaves open what that age brings, say so beside today's fee */
+function reachesLaterLines(q: Quote, o: AnswerOptions, src: Sources): string[] {
+  const r = o.reachesLater;
+  const rule = r && o.notice.identities[r.id];
+  if (!r || !rule || rule.fee.kind !== 'undecided' || q.identities.some((i) => i.id === r.id)) return [];
+  src.add(rule.clause);
+  return [fill(o.messages.reachesLater, { who: plainName(r.name) })];
+}
+
 /** 两个特困一个低保: one line per kind of person, with that kind's own fee (the first line of its fee text) */
 function eachPersonLines(quotes: Quote[], src: Sources): string[] {
   return quotes.map((p) => {
@@ -279,7 +290,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
     perPerson.push(fill(o.messages.headcountTotal, { n: String(n), total: parts.join('，') }));
   }
   if (showFee && each) sections.push([o.messages.eachPersonHead, ...eachPersonLines(each, src), o.messages.perPerson]);
-  else if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o)]);
+  else if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o), ...reachesLaterLines(q, o, src)]);
   const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;
   // whether this person enrols here is open: the dates hold only if they do
   const ifHere = (lines: string[]) => (q.enrol.status === 'undecided' && lines.length ? [o.messages.ifEnrolledHere + lines[0], ...lines.slice(1)] : lines);

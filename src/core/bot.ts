@@ -410,6 +410,7 @@ export class Core {
     sit.askedMonth = undefined;
     sit.several = undefined;
     sit.headcount = undefined;
+    sit.reachesLater = undefined;
     sit.withOrdinary = undefined;
     if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
@@ -640,6 +641,7 @@ export class Core {
     if (u.askedMonth) sit.askedMonth = u.askedMonth;
     if (u.several) sit.several = true;
     if (u.headcount) sit.headcount = u.headcount;
+    if (u.reachesLater) sit.reachesLater = u.reachesLater;
     if (u.alsoOrdinary) sit.withOrdinary = true;
     if ((u.channelIds.length || u.unlistedMeans.length) && s.asking === 'channel') filled.add('channel');
     return filled;
@@ -679,6 +681,9 @@ export class Core {
       several: t.s.situation.several,
       headcount: t.s.situation.headcount,
       surchargeAsked: t.surchargeAsked,
+      reachesLater: t.s.situation.reachesLater
+        ? { id: t.s.situation.reachesLater, name: this.rules.identities.get(t.s.situation.reachesLater)?.name ?? t.s.situation.reachesLater }
+        : undefined,
     };
   }
 

@@ -69,6 +69,8 @@ export interface Understanding {
   headcount?: number;
   /** asks whether paying later costs more (交晚了要多交钱吗, 要不要加钱) */
   surchargeAsked?: boolean;
+  /** a category reached by age later on (明年3月满60岁 → 60周岁以上老年人) */
+  reachesLater?: string;
   /** asks the 人均财政补助 (国家补助多少): chat.yaml words.fiscal */
   fiscal: boolean;
   /** anything at all recognised */
@@ -691,7 +693,15 @@ export class Understander {
 
     // age: 65岁 / 70多岁 / 今年65了 / 快70了 / 年满60 → the category the catalogue gives that age (60周岁以上老年人)
     // (明年3月满60岁: not yet that age)
-    if (text.includes('岁')) for (const m of text.matchAll(AGE)) this.addAge(u, m[2]!, !!m[1] || FUTURE_AGE.test(text.slice(Math.max(0, m.index - 8), m.index)));
+    if (text.includes('岁')) {
+      for (const m of text.matchAll(AGE)) {
+        const later = FUTURE_AGE.test(text.slice(Math.max(0, m.index - 8), m.index));
+        this.addAge(u, m[2]!, !!m[1] || later);
+        // 明年3月满60岁: the category that age brings, reached within the year
+        const n = later ? cnNumber(m[2]!) : null;
+        if (n !== null) u.reachesLater = this.byAge.find((x) => n >= x.fromAge && n - 1 < x.fromAge)?.id;
+      }
+    }
     if (text.includes('了')) for (const m of text.matchAll(AGE_NOW)) this.addAge(u, m[2]!, !!m[1]);
     if (text.includes('年满') || text.includes('年过')) for (const m of text.matchAll(AGE_REACHED)) this.addAge(u, m[1]!, false);
     // 宝宝11月出生的 / 小孩2024年4月10日刚出生 (not 孩子2015年出生的: a year long past is no newborn)
