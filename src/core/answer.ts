@@ -47,6 +47,8 @@ export interface AnswerOptions {
   several?: boolean;
   /** asks whether paying later costs more (交晚了要多交钱吗) */
   surchargeAsked?: boolean;
+  /** several days of payment (我老婆1月15号交的，我2月20号交的): the cover of each */
+  eachPaid?: Quote[];
   /** a category the person reaches by age later in the year (明年满60岁) */
   reachesLater?: { id: string; name: string };
   /** how many people, all of one kind: the total is said beside each person's amount */
@@ -291,7 +293,8 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   }
   if (showFee && each) sections.push([o.messages.eachPersonHead, ...eachPersonLines(each, src), o.messages.perPerson]);
   else if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o), ...reachesLaterLines(q, o, src)]);
-  const showDeadline = (want('deadline') || want('fee') || want('cover')) && !notHere;
+  // (several payments already made, asked about their cover: no deadline to tell)
+  const showDeadline = (want('deadline') || want('fee') || (want('cover') && !o.eachPaid)) && !notHere;
   // whether this person enrols here is open: the dates hold only if they do
   const ifHere = (lines: string[]) => (q.enrol.status === 'undecided' && lines.length ? [o.messages.ifEnrolledHere + lines[0], ...lines.slice(1)] : lines);
   if (showDeadline) sections.push(ifHere([...deadlineText(q, src), ...(showFee ? [] : surchargeLines(q, src))]));
@@ -300,7 +303,8 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const late = q.window.status === 'in' && q.window.window !== q.windows[0];
   // enrolled elsewhere, the notice may still say when the cover starts (在渝高校新生 who enrolled at school, 二（二）)
   const showCover = (want('cover') || (want('deadline') && late)) && !closed && (!notHere || q.cover.status !== 'none');
-  if (showCover) sections.push(q.cover.status === 'undecided' ? coverText(q, src) : ifHere([...coverText(q, src), ...askedDayLines(q, o)]));
+  if (showCover && o.eachPaid) sections.push(o.eachPaid.flatMap((p) => [fill(o.messages.eachPaidHead, { date: cnDate(p.paidOn) }), ...coverText(p, src).map((l) => `   ${l}`)]));
+  else if (showCover) sections.push(q.cover.status === 'undecided' ? coverText(q, src) : ifHere([...coverText(q, src), ...askedDayLines(q, o)]));
   if (topics.includes('register')) sections.push(firstStepsText(q, src));
   if (topics.includes('pay') && !notHere) sections.push(channelLine(o.notice, src));
   const lines = [header(q, o.notice)];

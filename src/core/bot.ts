@@ -411,6 +411,7 @@ export class Core {
     sit.several = undefined;
     sit.headcount = undefined;
     sit.reachesLater = undefined;
+    sit.paidDays = undefined;
     sit.withOrdinary = undefined;
     if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
@@ -642,6 +643,7 @@ export class Core {
     if (u.several) sit.several = true;
     if (u.headcount) sit.headcount = u.headcount;
     if (u.reachesLater) sit.reachesLater = u.reachesLater;
+    if (u.paidDays) sit.paidDays = u.paidDays;
     if (u.alsoOrdinary) sit.withOrdinary = true;
     if ((u.channelIds.length || u.unlistedMeans.length) && s.asking === 'channel') filled.add('channel');
     return filled;
@@ -749,6 +751,11 @@ export class Core {
     if (!t.oneShot && sit.paidOn === undefined && feeMatters && needs(DATE_TOPICS)) return this.ask(t, 'paidOn');
     const o = this.answerOptions(t);
     if (paidElsewhere) o.messages = { ...o.messages, twice: this.chat.paidElsewhere };
+    // 我老婆1月15号交的，我2月20号交的: the cover of each payment
+    if (sit.paidDays) {
+      const base = this.situation(t, t.region);
+      o.eachPaid = sit.paidDays.map((d) => quote(this.rules, { ...base, paidOn: d }));
+    }
     // 两个特困一个低保 / 一个特困一个普通: several people of different kinds, each with their own fee (就高原则 is per person)
     const kinds = sit.identities ?? [];
     if (sit.several && (kinds.length > 1 || (kinds.length === 1 && sit.withOrdinary))) {

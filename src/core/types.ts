@@ -72,6 +72,8 @@ export interface KnownSituation {
   saidAmountPaid?: boolean;
   /** the question speaks of several people (一家5口, 一共, 两个娃): the fee shown is said to be per person */
   several?: boolean;
+  /** two or more days of payment said (我老婆1月15号交的，我2月20号交的) */
+  paidDays?: IsoDate[];
   /** a category the person reaches by age later on (明年满60岁) */
   reachesLater?: string;
   /** how many people, all of one kind (我家4口人，都是普通人): the fee is also given for all of them */

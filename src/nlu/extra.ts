@@ -59,6 +59,7 @@ const chatSchema = z
         eachPersonHead: z.string().min(1),
         headcountTotal: z.string().min(1),
         reachesLater: z.string().min(1),
+        eachPaidHead: z.string().min(1),
         overviewHead: z.string().min(1),
         overviewPaidBetween: z.string().min(1),
         overviewPaidFrom: z.string().min(1),

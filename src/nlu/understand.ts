@@ -30,6 +30,8 @@ export interface Understanding {
   paidOn?: IsoDate;
   /** a day asked about, not paid on (3月1号交的，6月1号住院能报吗 → 6月1号) */
   askedOn?: IsoDate;
+  /** two or more days said with 交的 (我老婆1月15号交的，我2月20号交的): each is answered */
+  paidDays?: IsoDate[];
   /** paid in a month, no day said (3月份交的): nothing to count the cover from */
   paidMonthOnly?: boolean;
   /** a month asked about (3月10号交的，5月份住院能报吗): its first and last day */
@@ -967,7 +969,10 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
       const next = addDays(base, 1);
       u.paidOn = next < ctx.today ? ctx.today : next;
     } else u.paidOn = base;
+    // 我老婆1月15号交的，我2月20号交的: every day said with 交的, for an answer per payment
+    if (toPaid < Infinity && !u.paidDays?.includes(u.paidOn)) (u.paidDays ??= []).push(u.paidOn);
   }
+  if (u.paidDays && u.paidDays.length < 2) delete u.paidDays;
 }
 
 /** what may not stand between a day and the words asking about it: a clause break, or paying (3月1日交，能用吗) */
