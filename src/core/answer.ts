@@ -308,7 +308,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   if (topics.includes('register')) sections.push(firstStepsText(q, src));
   if (topics.includes('pay') && !notHere) sections.push(channelLine(o.notice, src));
   const lines = [header(q, o.notice)];
-  if (o.dateRead && !showDeadline && !notHere && (showFee || showCover)) lines.push(paidOnText(q));
+  if (o.dateRead && !o.eachPaid && !showDeadline && !notHere && (showFee || showCover)) lines.push(paidOnText(q));
   lines.push(...numbered(sections));
   lines.push(
     ...notesAndWarnings(q, o, src, {

@@ -542,6 +542,8 @@ export class Understander {
       if (!u.topics.length) u.topics.push('cover');
     }
     if ((u.askedOn || u.askedMonth) && !u.topics.includes('cover')) u.topics.push('cover');
+    // 1月31号交和2月1号交有区别吗: the difference is when the cover starts
+    if (u.paidDays && !u.topics.length) u.topics.push('cover');
     this.readBirth(u, ctx.today);
     u.recognised = recognised(u);
     return u;
@@ -969,12 +971,14 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
       const next = addDays(base, 1);
       u.paidOn = next < ctx.today ? ctx.today : next;
     } else u.paidOn = base;
-    // 我老婆1月15号交的，我2月20号交的: every day said with 交的, for an answer per payment
-    if (toPaid < Infinity && !u.paidDays?.includes(u.paidOn)) (u.paidDays ??= []).push(u.paidOn);
+    // 我老婆1月15号交的，我2月20号交的 / 1月31号交和2月1号交有区别吗: every day of payment, for an answer per payment
+    if ((toPaid < Infinity || (paying && COMPARE.test(text))) && !u.paidDays?.includes(u.paidOn)) (u.paidDays ??= []).push(u.paidOn);
   }
   if (u.paidDays && u.paidDays.length < 2) delete u.paidDays;
 }
 
+/** 有区别吗 / 哪个好: two days of payment compared */
+const COMPARE = /区别|不一样|不同|哪个好|哪个划算|差别/;
 /** what may not stand between a day and the words asking about it: a clause break, or paying (3月1日交，能用吗) */
 const BETWEEN_ASKED = /[，,。；;！!？?交缴付]/;
 const CLAUSE_SPLIT = /[，,。；;！!？?]/;
