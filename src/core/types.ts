@@ -68,7 +68,7 @@ export interface KnownSituation {
   askedMonth?: { from: IsoDate; to: IsoDate };
   /** an amount of money the resident named (交65元可以吗), to hold against the notice's */
   saidAmount?: number;
-  /** the amount named was paid already (交了380对不对) */
+  /** the amount named was paid already (交了100对不对) */
   saidAmountPaid?: boolean;
   /** the question speaks of several people (一家5口, 一共, 两个娃): the fee shown is said to be per person */
   several?: boolean;

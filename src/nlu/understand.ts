@@ -53,9 +53,9 @@ export interface Understanding {
   channelIds: string[];
   /** ways of paying asked about (现金, 银行柜台…) that the known region's notice does not list among its channels */
   unlistedMeans: string[];
-  /** an amount of money named (交65元可以吗 / 交380行不行), not an age or a tier said with 档 */
+  /** an amount of money named (交65元可以吗 / 交100行不行), not an age or a tier said with 档 */
   amount?: number;
-  /** that amount was paid already (交了380对不对) */
+  /** that amount was paid already (交了100对不对) */
   amountPaid?: boolean;
   /** says it was already paid somewhere else (在学校交了, 在外地交了…) */
   paidElsewhere: boolean;
@@ -188,7 +188,7 @@ const NEWBORN_YEARS = 2;
 const TIER = /(?<!哪)(?:第)?([一二两12])\s*档/g;
 const TIER_AMOUNT = /(\d{3,4})\s*元?\s*(?:的|那|这|那个|这个)?\s*(?:档|个档)/g;
 const BARE_AMOUNT = /(\d{3,4})\s*(?:元|块)?/g;
-/** money: 65元 / 380块 / 交380 (not 元旦, not 交2023年, not 380档) */
+/** money: 65元 / 100块 / 交100 (not 元旦, not 交2023年, not 100档) */
 const MONEY = /(?<![\d.])(\d{1,5})\s*(?:元(?!旦)|块)|(?:交|缴|付)了?(\d{2,4})(?![\d岁年月日号天档周个.])/g;
 const DOTTED_DATE = /(\d{4})[./](\d{1,2})[./](\d{1,2})/g;
 /** 2.15交的 / 1.31号: month.day, only right before 交/缴/号/日 (2.15元 is money) */
@@ -1023,7 +1023,7 @@ function readAmount(text: string, u: Understanding) {
   if (!/[元块交缴付]/.test(text)) return;
   for (const m of text.matchAll(MONEY)) {
     u.amount = Number(m[1] ?? m[2]);
-    // 交了380 / 已经交了380元: already paid
+    // 交了100 / 已经交了100元: already paid
     u.amountPaid = PAID_BEFORE.test(text.slice(Math.max(0, m.index - 4), m.index + (m[2] ? 3 : 0)));
   }
   if (u.amount !== undefined && !u.topics.length) u.topics.push('fee');
