@@ -29,7 +29,7 @@ import type { Choice, Flow, Flows, Slot, Step, Topic } from './flows.ts';
 import { fill } from './template.ts';
 import { MemorySessionStore, sessionKey, type SessionStore } from './store.ts';
 import { turnInfoOf } from './turn-info.ts';
-import { newSession, type IncomingMessage, type Reply, type ReplyChoice, type Session, type Snapshot } from './types.ts';
+import { newSession, type IncomingMessage, type QuestionDetails, type Reply, type ReplyChoice, type Session, type Snapshot } from './types.ts';
 
 export interface CoreOptions {
   /** a getter, so reloaded rules take effect on the next message */
@@ -402,17 +402,8 @@ export class Core {
     s.answered = false;
     s.flow = null;
     s.topics = [];
-    // 已经在别处交过 holds for the question it was said in
-    sit.paidElsewhere = undefined;
-    sit.saidAmount = undefined;
-    sit.saidAmountPaid = undefined;
-    sit.askedOn = undefined;
-    sit.askedMonth = undefined;
-    sit.several = undefined;
-    sit.headcount = undefined;
-    sit.reachesLater = undefined;
-    sit.paidDays = undefined;
-    sit.withOrdinary = undefined;
+    // 已经在别处交过, 6月1号能报吗, 交65元可以吗… hold for the question they were said in
+    sit.asked = undefined;
     if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
       if (!u.correction) sit.identities = undefined;
@@ -633,18 +624,20 @@ export class Core {
       filled.add('paidOn');
     }
     if (u.history) sit.history = u.history;
-    if (u.paidElsewhere) sit.paidElsewhere = true;
+    const d: QuestionDetails = {};
+    if (u.paidElsewhere) d.paidElsewhere = true;
     if (u.amount !== undefined) {
-      sit.saidAmount = u.amount;
-      sit.saidAmountPaid = u.amountPaid || undefined;
+      d.saidAmount = u.amount;
+      d.saidAmountPaid = u.amountPaid || undefined;
     }
-    if (u.askedOn) sit.askedOn = u.askedOn;
-    if (u.askedMonth) sit.askedMonth = u.askedMonth;
-    if (u.several) sit.several = true;
-    if (u.headcount) sit.headcount = u.headcount;
-    if (u.reachesLater) sit.reachesLater = u.reachesLater;
-    if (u.paidDays) sit.paidDays = u.paidDays;
-    if (u.alsoOrdinary) sit.withOrdinary = true;
+    if (u.askedOn) d.askedOn = u.askedOn;
+    if (u.askedMonth) d.askedMonth = u.askedMonth;
+    if (u.several) d.several = true;
+    if (u.headcount) d.headcount = u.headcount;
+    if (u.reachesLater) d.reachesLater = u.reachesLater;
+    if (u.paidDays) d.paidDays = u.paidDays;
+    if (u.alsoOrdinary) d.withOrdinary = true;
+    if (Object.keys(d).length) sit.asked = { ...sit.asked, ...d };
     if ((u.channelIds.length || u.unlistedMeans.length) && s.asking === 'channel') filled.add('channel');
     return filled;
   }
@@ -670,22 +663,22 @@ export class Core {
   }
 
   private answerOptions(t: Turn): AnswerOptions {
+    const asked = t.s.situation.asked;
+    const later = asked?.reachesLater;
     return {
       notice: t.region!,
       messages: this.chat,
       undecided: t.undecided,
       dateRead: !!t.s.situation.paidOnText,
       assumedOrdinary: t.s.situation.identities === undefined,
-      saidAmount: t.s.situation.saidAmount,
-      saidAmountPaid: t.s.situation.saidAmountPaid,
-      askedOn: t.s.situation.askedOn,
-      askedMonth: t.s.situation.askedMonth,
-      several: t.s.situation.several,
-      headcount: t.s.situation.headcount,
+      saidAmount: asked?.saidAmount,
+      saidAmountPaid: asked?.saidAmountPaid,
+      askedOn: asked?.askedOn,
+      askedMonth: asked?.askedMonth,
+      several: asked?.several,
+      headcount: asked?.headcount,
       surchargeAsked: t.surchargeAsked,
-      reachesLater: t.s.situation.reachesLater
-        ? { id: t.s.situation.reachesLater, name: this.rules.identities.get(t.s.situation.reachesLater)?.name ?? t.s.situation.reachesLater }
-        : undefined,
+      reachesLater: later ? { id: later, name: this.rules.identities.get(later)?.name ?? later } : undefined,
     };
   }
 
@@ -718,7 +711,7 @@ export class Core {
     // 腊月二十交的，今天能用吗: no solar day to count from; what each payment window gives, and the lunar line
     // (3月份交的，6月份能报吗: the same, the day of the month is missing)
     const lunarOnly = (t.lunar || t.paidMonthOnly) && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
-    if (lunarOnly || (t.overview && sit.paidOn === undefined && !sit.askedOn && !sit.askedMonth && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
+    if (lunarOnly || (t.overview && sit.paidOn === undefined && !sit.asked?.askedOn && !sit.asked?.askedMonth && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
       return this.finishWith(t, coverOverview(t.region, this.answerOptions(t)));
     }
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));
@@ -733,7 +726,7 @@ export class Core {
     const q = this.quoteNow(t);
     // 已经在学校 / 外地交过，家里还要交吗: where the notice does not place this person elsewhere, whether to pay
     // again is the question (no fee quote, no tier or date to ask), and the notice does not answer it
-    const paidElsewhere = !!sit.paidElsewhere && q.enrol.status === 'here' && needs(PAY_AGAIN);
+    const paidElsewhere = !!sit.asked?.paidElsewhere && q.enrol.status === 'here' && needs(PAY_AGAIN);
     if (paidElsewhere) {
       s.topics = topics = [...topics.filter((x) => !PAY_AGAIN.includes(x)), 'twice'];
       general = false;
@@ -752,15 +745,16 @@ export class Core {
     const o = this.answerOptions(t);
     if (paidElsewhere) o.messages = { ...o.messages, twice: this.chat.paidElsewhere };
     // 我老婆1月15号交的，我2月20号交的: the cover of each payment
-    if (sit.paidDays) {
+    const asked = sit.asked ?? {};
+    if (asked.paidDays) {
       const base = this.situation(t, t.region);
-      o.eachPaid = sit.paidDays.map((d) => quote(this.rules, { ...base, paidOn: d }));
+      o.eachPaid = asked.paidDays.map((d) => quote(this.rules, { ...base, paidOn: d }));
     }
     // 两个特困一个低保 / 一个特困一个普通: several people of different kinds, each with their own fee (就高原则 is per person)
     const kinds = sit.identities ?? [];
-    if (sit.several && (kinds.length > 1 || (kinds.length === 1 && sit.withOrdinary))) {
+    if (asked.several && (kinds.length > 1 || (kinds.length === 1 && asked.withOrdinary))) {
       const base = this.situation(t, t.region);
-      o.eachPerson = [...kinds.map((id) => [id]), ...(sit.withOrdinary ? [[]] : [])].map((ids) => quote(this.rules, { ...base, identities: ids }));
+      o.eachPerson = [...kinds.map((id) => [id]), ...(asked.withOrdinary ? [[]] : [])].map((ids) => quote(this.rules, { ...base, identities: ids }));
     }
     this.finishWith(t, composeAnswer(q, s.topics, o));
   }

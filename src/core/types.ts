@@ -46,18 +46,8 @@ export interface Reply {
   replyTo?: { userId: string; name?: string };
 }
 
-export interface KnownSituation {
-  region?: string;
-  identities?: string[];
-  tier?: number;
-  paidOn?: IsoDate;
-  /** the date was read from the resident's words (repeat how it was read) */
-  paidOnText?: boolean;
-  bornOn?: IsoDate;
-  /** the year of birth said without the day (孩子2023年11月出生) */
-  bornYear?: number;
-  facts: Partial<Record<FactName, boolean>>;
-  history?: History;
+/** What one question said beyond who, where and when (6月1号能报吗, 交65元可以吗, 一家5口…): it holds for that question only. */
+export interface QuestionDetails {
   /** said it was already paid somewhere else (在学校交了, 在外地交了) */
   paidElsewhere?: boolean;
   /** an ordinary resident was named beside someone with an identity (一个特困一个普通) */
@@ -78,6 +68,22 @@ export interface KnownSituation {
   reachesLater?: string;
   /** how many people, all of one kind (我家4口人，都是普通人): the fee is also given for all of them */
   headcount?: number;
+}
+
+export interface KnownSituation {
+  region?: string;
+  identities?: string[];
+  tier?: number;
+  paidOn?: IsoDate;
+  /** the date was read from the resident's words (repeat how it was read) */
+  paidOnText?: boolean;
+  bornOn?: IsoDate;
+  /** the year of birth said without the day (孩子2023年11月出生) */
+  bornYear?: number;
+  facts: Partial<Record<FactName, boolean>>;
+  history?: History;
+  /** what this question said beyond who, where and when; dropped with the next question */
+  asked?: QuestionDetails;
 }
 
 export interface Snapshot {
