@@ -92,14 +92,20 @@ function regionHeader(q: Quote): string {
   return `【${q.region.short}·${q.notice.policyYear}年度】`;
 }
 
+/** who the answer is about: the identities' short names, or 普通居民 */
+function whoOf(q: Quote): string {
+  return q.identities.length ? q.identities.map((i) => plainName(i.name)).join('、') : '普通居民';
+}
+
 export function header(q: Quote, notice?: Notice): string {
-  const who = q.identities.length ? q.identities.map((i) => plainName(i.name)).join('、') : '普通居民';
+  const who = whoOf(q);
   const tier = notice && notice.tiers.length > 1 ? notice.tiers.find((t) => t.id === q.situation.tier)?.name : undefined;
   return `${regionHeader(q)}${who}${tier ? `·${tier}` : ''}`;
 }
 
-function sourceLine(q: Quote, src: Sources): string {
-  return src.line() + (q.notice.draft ? '（征求意见稿）' : '');
+/** 依据：… with the clauses used, marked when the notice is a draft (方太乡's 征求意见稿) */
+function sourceLine(n: { draft: boolean }, src: Sources): string {
+  return src.line() + (n.draft ? '（征求意见稿）' : '');
 }
 
 /** the clause of each identity's treatment: what the answer about them rests on */
@@ -215,7 +221,7 @@ function reachesLaterLines(q: Quote, o: AnswerOptions, src: Sources): string[] {
 /** 两个特困一个低保: one line per kind of person, with that kind's own fee (the first line of its fee text) */
 function eachPersonLines(quotes: Quote[], src: Sources): string[] {
   return quotes.map((p) => {
-    const who = p.identities.length ? p.identities.map((i) => plainName(i.name)).join('、') : '普通居民';
+    const who = whoOf(p);
     if (p.enrol.status !== 'here') return `${who}：${enrolText(p, src)[0]!.replace(LINE_LEAD, '')}`;
     if (p.fee.status === 'none') return `${who}：${p.fee.text}`;
     return `${who}：${feeText(p, src)[0]!.replace(FEE_LEAD, '')}`;
@@ -334,7 +340,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   // 断缴了怎么补 where the notice does not say: whom to ask
   const stepsOpen = topics.includes('register') && q.firstSteps.some((f) => !f.steps.length && f.undecided);
   // (a line above may say it too: 多交的能不能退，通知未明确)
-  const unsure = anyUndecided(q) || open.some(isUndecided) || topics.includes('twice') || stepsOpen || lines.some((l) => l.includes(UNDECIDED));
+  const unsure = anyUndecided(q) || topics.includes('twice') || stepsOpen || lines.some((l) => l.includes(UNDECIDED));
   if (unsure) lines.push(askWhom(q));
   if (topics.includes('contact') && !unsure) lines.push(contactLine(q));
   if (o.assumedOrdinary && q.identities.length === 0 && (showFee || showCover)) lines.push(o.messages.assumedOrdinary);
@@ -350,7 +356,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   if (dated && q.conventions.some((c) => c.topic === 'wait' || c.topic === 'newborn') && !lines.some((l) => l.includes('核定'))) {
     lines.push('日期按通知推算，以经办机构核定为准');
   }
-  return { lines, source: sourceLine(q, src) };
+  return { lines, source: sourceLine(q.notice, src) };
 }
 
 /**
@@ -396,7 +402,7 @@ export function composeVariants(ask: string, variants: { label: string; q: Quote
   lines.push(...open);
   if (topics.includes('twice')) lines.push(o.messages.twice);
   if (variants.some((v) => anyUndecided(v.q)) || open.some(isUndecided) || topics.includes('twice')) lines.push(askWhom(first));
-  return { lines, source: sourceLine(first, src) };
+  return { lines, source: sourceLine(first.notice, src) };
 }
 
 /** 通知没有写的事（报销比例、一档二档的区别）: say so, and whom to ask */
@@ -404,7 +410,7 @@ export function undecidedAnswer(q: Quote, o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
   const open = noticeUndecided(q, [], o, src);
   const lines = [regionHeader(q), ...open, ...(open.some(isUndecided) ? [askWhom(q)] : [])];
-  return { lines, source: sourceLine(q, src) };
+  return { lines, source: sourceLine(q.notice, src) };
 }
 
 /** 国家补助多少钱: the notice's 人均财政补助, what it leaves open about it, and the personal fee beside it */
@@ -418,7 +424,7 @@ export function fiscalAnswer(q: Quote, o: AnswerOptions): AnswerParts {
   });
   const lines = [regionHeader(q), fill(o.messages.fiscal, { text: fs.text }), o.messages.fiscalNote, fill(o.messages.fiscalPersonal, { amounts: amounts.join('，') })];
   if (fs.undecided) lines.push(`${UNDECIDED}：${fs.undecided}`, askWhom(q));
-  return { lines, source: sourceLine(q, src) };
+  return { lines, source: sourceLine(q.notice, src) };
 }
 
 export function contactAnswer(q: Quote, o: AnswerOptions): AnswerParts {
@@ -427,7 +433,7 @@ export function contactAnswer(q: Quote, o: AnswerOptions): AnswerParts {
   const lines = [regionHeader(q)];
   if (q.contact.phone) lines.push(contactLine(q));
   else lines.push(o.messages.contactNoPhone, q.contact.text ?? askWhom(q));
-  return { lines, source: sourceLine(q, src) };
+  return { lines, source: sourceLine(q.notice, src) };
 }
 
 /** for a message the bot cannot place: whom to ask instead */
@@ -462,7 +468,7 @@ export function coverOverview(notice: Notice, o: Pick<AnswerOptions, 'messages'>
     lines.push(`· ${notice.closedAfterLast.text}`);
   }
   lines.push(m.overviewAsk);
-  return { lines, source: src.line() + (notice.notice.draft ? '（征求意见稿）' : '') };
+  return { lines, source: sourceLine(notice.notice, src) };
 }
 
 export function channelsAnswer(notice: Notice): AnswerParts {
@@ -471,7 +477,7 @@ export function channelsAnswer(notice: Notice): AnswerParts {
     src.add(c.clause);
     return `${i + 1}. ${c.name}`;
   });
-  return { lines, source: src.line() };
+  return { lines, source: sourceLine(notice.notice, src) };
 }
 
 /** 现金 / 银行柜台 where the notice lists no such way of paying: not listed, undecided, the ways it lists, whom to ask */
@@ -484,7 +490,7 @@ export function unlistedMeansAnswer(notice: Notice, words: string[], o: Pick<Ans
     ...listed.lines,
     askWhom({ contact: notice.contact, region: notice.region }),
   ];
-  return { lines, source: listed.source + (notice.notice.draft ? '（征求意见稿）' : '') };
+  return { lines, source: listed.source };
 }
 
 export function channelSteps(notice: Notice, c: Channel): AnswerParts {
@@ -498,7 +504,7 @@ export function channelSteps(notice: Notice, c: Channel): AnswerParts {
     src.add(reg.clause);
     lines.push(`新参保的：${reg.text}`);
   }
-  return { lines, source: src.line() + (notice.notice.draft ? '（征求意见稿）' : '') };
+  return { lines, source: sourceLine(notice.notice, src) };
 }
 
 export function registerAnswer(q: Quote, o: AnswerOptions): AnswerParts {
