@@ -1,14 +1,16 @@
 /**
  * npm run build (run by `npm start` first): bundles the bot with esbuild into dist/, so a start loads one file
- * per part instead of compiling a hundred TypeScript modules through tsx and resolving each package's files.
- * Platform libraries stay in their own chunks, loaded only when that channel is set up (wechaty and its puppets,
- * which load their own files, stay in node_modules). Skips the work when dist/ was built from the same sources.
+ * instead of compiling a hundred TypeScript modules through tsx and resolving each package's files.
+ * dist/main.cjs is the program as one CommonJS file; dist/main.js (scripts/launch.mjs) starts it with a V8 code
+ * cache, which Node 20 offers for scripts only. Packages that load files of their own at run time or are large
+ * and optional (wechaty and its puppets, ioredis) are required from node_modules when first used.
+ * Skips the work when dist/ was built from the same sources.
  *
  * The build id (a hash of the sources) is compiled in as __BUILD_ID__: the rules-and-flows cache
  * (src/compiled.ts) is only trusted when it was written by the very same build.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -16,16 +18,25 @@ import * as esbuild from 'esbuild';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** packages that load files of their own at run time, or are large and optional: required from node_modules */
-const EXTERNAL = ['wechaty', 'wechaty-puppet', 'wechaty-puppet-*', 'qrcode-terminal', '@swc/*'];
+const EXTERNAL = ['wechaty', 'wechaty-puppet', 'wechaty-puppet-*', 'qrcode-terminal', '@swc/*', 'ioredis'];
 
 const CHECK = join(ROOT, 'src', 'check.ts');
-/** `import('./check.ts')` in the bot becomes an import of the separately built dist/check.js */
+/** the start file of a build, copied beside each bundle */
+const LAUNCH = join(ROOT, 'scripts', 'launch.mjs');
+/**
+ * `import('./check.ts')` in the bot becomes a require() of the separately built check.cjs beside the bundle, when
+ * it is first imported (a dynamic import() would need a loader the code cache's vm.Script does not have).
+ */
 const checkApart = {
   name: 'check-apart',
   setup(b) {
     b.onResolve({ filter: /[\\/]check\.ts$/ }, (args) =>
-      join(args.resolveDir, args.path) === CHECK ? { path: './check.js', external: true } : undefined,
+      join(args.resolveDir, args.path) === CHECK ? { path: 'check', namespace: 'check-apart' } : undefined,
     );
+    b.onLoad({ filter: /.*/, namespace: 'check-apart' }, () => ({
+      contents: "module.exports = require(require('node:path').join(__dirname, 'check.cjs'));",
+      loader: 'js',
+    }));
   },
 };
 
@@ -42,18 +53,18 @@ export function buildId(extra = []) {
 }
 
 /**
- * Bundles `entryPoints` ({ name: path }) into `outdir` unless it already holds this build.
- * Returns whether it built.
+ * Bundles `entryPoints` ({ name: path }) into `outdir` unless it already holds this build: for each, `<name>.cjs`
+ * (the program, one file) and `<name>.js`, the file to start (scripts/launch.mjs: runs the bundle with a V8 code
+ * cache). Returns whether it built.
  */
 export async function build({ entryPoints = { main: join(ROOT, 'src', 'main.ts') }, outdir = join(ROOT, 'dist'), extraInputs = [] } = {}) {
-  const id = buildId([...Object.values(entryPoints), ...extraInputs]);
+  const id = buildId([...Object.values(entryPoints), ...extraInputs, LAUNCH]);
   const stamp = join(outdir, 'BUILD_ID');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === id) return false;
   rmSync(outdir, { recursive: true, force: true });
   const common = {
     outdir,
     bundle: true,
-    format: 'esm',
     platform: 'node',
     target: 'node20',
     // smaller files to compile at every start; names are kept (node-fetch, inside grammY, checks class names)
@@ -62,15 +73,22 @@ export async function build({ entryPoints = { main: join(ROOT, 'src', 'main.ts')
     sourcemap: true,
     external: EXTERNAL,
     define: { __BUILD_ID__: JSON.stringify(id) },
-    // bundled CommonJS packages call require() for Node's own modules
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',
   };
-  // The bot, with a chunk per lazily loaded part. src/check.ts (YAML parser, full zod) is left out and built as a
-  // file of its own below: otherwise the code it shares with the bot's settings (zod/mini) would be put in a
-  // common chunk that every start loads.
-  await esbuild.build({ ...common, entryPoints, splitting: true, plugins: [checkApart] });
-  await esbuild.build({ ...common, entryPoints: { check: CHECK } });
+  // The program as one CommonJS file: a script, which Node 20 can start from a V8 code cache (ES modules it
+  // cannot). Parts loaded on demand (a channel, Redis, chrono's Chinese parsers) are in the file but run only when
+  // first imported. src/check.ts (YAML parser, full zod: only when the cache of checked rules is stale or rules
+  // are reloaded) stays a file of its own, built below.
+  const cjs = {
+    ...common,
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    define: { ...common.define, 'import.meta.url': '__import_meta_url' },
+    banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  };
+  await esbuild.build({ ...cjs, entryPoints, plugins: [checkApart] });
+  await esbuild.build({ ...cjs, entryPoints: { check: CHECK } });
+  for (const name of Object.keys(entryPoints)) copyFileSync(LAUNCH, join(outdir, `${name}.js`));
   writeFileSync(stamp, id);
   return true;
 }

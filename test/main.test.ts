@@ -2,8 +2,8 @@
  * `npm start` as a process: the console chat when no platform is set, the WeChat channel (wechaty-puppet-mock
  * named by WECHATY_PUPPET, as an operator would name wechat4u or padlocal) started and stopped cleanly on
  * SIGTERM, the Telegram channel long-polling a local Bot API (TELEGRAM_API_ROOT), and a wrong setting refused at
- * start-up with the setting's name. The console and Telegram cases run both from source and from the build that
- * `npm start` runs (dist/, made by scripts/build.mjs).
+ * start-up with the setting's name. The console, WeChat and Telegram cases run both from source and from the build
+ * that `npm start` runs (dist/, made by scripts/build.mjs).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -54,8 +54,8 @@ describe('npm start', () => {
     expect(p.out()).toContain('依据：方太乡2024年度参保缴费通知');
   }, 60_000);
 
-  it('with WECHATY_PUPPET: starts the WeChat channel, logs it, stops cleanly on SIGTERM', async () => {
-    const p = start({ WECHATY_PUPPET: 'wechaty-puppet-mock', LOG_LEVEL: 'info' });
+  it.each(['source', 'build'] as const)('with WECHATY_PUPPET: starts the WeChat channel, logs it, stops cleanly on SIGTERM (%s)', async (how) => {
+    const p = start({ WECHATY_PUPPET: 'wechaty-puppet-mock', LOG_LEVEL: 'info' }, undefined, how);
     await p.waitFor(/"msg":"bot started"/);
     const started = p.err().split('\n').map((l) => (l.startsWith('{') ? JSON.parse(l) : {})).find((l) => l.msg === 'bot started');
     expect(started.channels).toEqual(['wx:']);
