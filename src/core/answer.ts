@@ -409,7 +409,10 @@ export function composeVariants(ask: string, variants: { label: string; q: Quote
 export function undecidedAnswer(q: Quote, o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
   const open = noticeUndecided(q, [], o, src);
-  const lines = [regionHeader(q), ...open, ...(open.some(isUndecided) ? [askWhom(q)] : [])];
+  // a person named (在外地打工可以不交吗): who, and what the notice says for them (可以委托他人在户籍地参保缴费)
+  const named = q.identities.length > 0;
+  const own = named ? notesAndWarnings(q, o, src, { warnings: true, cover: false, tierChoice: false }) : [];
+  const lines = [named ? header(q) : regionHeader(q), ...open, ...own, ...(open.some(isUndecided) ? [askWhom(q)] : [])];
   return { lines, source: sourceLine(q.notice, src) };
 }
 
