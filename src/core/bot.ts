@@ -576,6 +576,8 @@ export class Core {
       if (sit.region !== u.regionIds[0]) sit.tier = undefined;
       sit.region = u.regionIds[0]!;
       filled.add('region');
+      // 贵阳街道 read as 桂阳街道: say which place the answer is for
+      if (u.regionTypo) t.out.push(fill(this.chat.regionTypo, { said: u.regionTypo, region: rules.byId.get(sit.region)!.region.name }));
     } else if (u.regionIds.length > 1) {
       sit.region = undefined;
       t.offer = { regionIds: u.regionIds };

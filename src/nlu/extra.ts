@@ -44,6 +44,7 @@ const chatSchema = z
         corrected: z.string().min(1),
         regionAskBroad: z.string().min(1),
         regionAskSeveral: z.string().min(1),
+        regionTypo: z.string().min(1),
         unlistedMeans: z.string().min(1),
         amountMatches: z.string().min(1),
         ifEnrolledHere: z.string().min(1),

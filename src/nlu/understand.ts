@@ -16,6 +16,8 @@ export type History = 'new' | 'interrupted' | 'continuing';
 export interface Understanding {
   text: string;
   regionIds: string[];
+  /** the region was named by a misspelling in flows/chat.yaml regionTypos (贵阳街道 for 桂阳街道): the word said */
+  regionTypo?: string;
   /** county / province names that hold more than the townships we have (兴国, 垫江, 重庆...) */
   broad: { word: string; regionIds: string[] }[];
   /** a township / county / city name we have no notice for */
@@ -88,7 +90,7 @@ export interface UnderstandContext {
 }
 
 type Tag =
-  | { k: 'region'; id: string }
+  | { k: 'region'; id: string; typo?: true }
   | { k: 'broad'; id: string }
   | { k: 'place'; province: string }
   | { k: 'identity'; id: string }
@@ -332,9 +334,9 @@ export class Understander {
     this.words = words;
     for (const n of rules.notices) {
       const key = n.region.provinceNames[0]!;
-      for (const a of new Set([n.region.short, n.region.township, ...n.region.aliases, ...(words.regionTypos[n.id] ?? [])])) {
-        t.add(a, { k: 'region', id: n.id });
-      }
+      const names = new Set([n.region.short, n.region.township, ...n.region.aliases]);
+      for (const a of names) t.add(a, { k: 'region', id: n.id });
+      for (const a of words.regionTypos[n.id] ?? []) if (!names.has(a)) t.add(a, { k: 'region', id: n.id, typo: true });
       for (const b of new Set(broaderNames(n))) {
         t.add(b, { k: 'broad', id: n.id });
         // a county has no university; a city or province does (在重庆读大学, 赣州的大学)
@@ -601,6 +603,7 @@ export class Understander {
           case 'region':
             found.known.push(m);
             if (!u.regionIds.includes(tag.id)) u.regionIds.push(tag.id);
+            if (tag.typo) u.regionTypo = m.word;
             break;
           case 'broad': {
             found.known.push(m);
