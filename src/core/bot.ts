@@ -368,7 +368,7 @@ export class Core {
     const before = asking ? this.snapshot(s) : undefined;
     const filled = this.absorb(t, u);
     if (filled === 'uncovered') return;
-    if (u.correction && filled.has('identities') && asking !== 'identities') {
+    if ((u.correction || u.alternative) && filled.has('identities') && asking !== 'identities') {
       const names = (s.situation.identities ?? []).map((id) =>
         plainName(t.region?.identities[id]?.name ?? this.rules.identities.get(id)?.name ?? id),
       );
@@ -402,9 +402,17 @@ export class Core {
     s.answered = false;
     s.flow = null;
     s.topics = [];
+    // 那我呢, or 我自己交多少 after a question about relatives (儿子在读大学): who the asker is was not said (for sure)
+    const others = u.alternative || sit.asked?.aboutOther || sit.asked?.several || sit.asked?.withOrdinary;
+    const selfAnew = u.self && others && !u.identities.length && !u.ordinary && !u.negated.length;
     // 已经在别处交过, 6月1号能报吗, 交65元可以吗… hold for the question they were said in
     sit.asked = undefined;
-    if (u.identities.length || u.ordinary || u.negated.length) {
+    if (selfAnew) {
+      sit.identities = undefined;
+      sit.facts = {};
+      sit.bornOn = undefined;
+      sit.bornYear = undefined;
+    } else if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
       if (!u.correction) sit.identities = undefined;
       sit.facts = {};
@@ -594,7 +602,8 @@ export class Core {
       sit.identities = [];
       filled.add('identities');
     } else if (u.identities.length || u.negated.length) {
-      const replace = u.correction || s.asking === 'identities';
+      // 不对，我是特困户 / 那低保户呢 (another person) / the answer to 属于哪一类: the identities said replace the earlier ones
+      const replace = u.correction || u.alternative || s.asking === 'identities';
       const base = replace ? [] : (sit.identities ?? []);
       const next = [...new Set([...base, ...u.identities])].filter((i) => !u.negated.includes(i));
       if (u.identities.length || replace || sit.identities) {
@@ -635,6 +644,7 @@ export class Core {
     if (u.askedOn) d.askedOn = u.askedOn;
     if (u.askedMonth) d.askedMonth = u.askedMonth;
     if (u.several) d.several = true;
+    if (u.aboutRelative) d.aboutOther = true;
     if (u.headcount) d.headcount = u.headcount;
     if (u.reachesLater) d.reachesLater = u.reachesLater;
     if (u.paidDays) d.paidDays = u.paidDays;

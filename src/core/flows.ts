@@ -43,6 +43,8 @@ const lexiconSchema = z
     surchargeAsk: words,
     negation: words,
     correction: words,
+    alternative: z.object({ end: words, not: words }).strict(),
+    self: words,
     commands: z.object({ back: words, restart: words, stop: words, help: words }).strict(),
     noise: words,
     studyPlace: z.object({ inProvinceCue: words, outsideWords: words, insuredAtSchool: words, notInsuredAtSchool: words, collegeWords: words }).strict(),

@@ -69,6 +69,12 @@ export interface Understanding {
   several: boolean;
   /** an ordinary resident named beside someone with an identity (一个特困一个普通) */
   alsoOrdinary?: boolean;
+  /** asks about another person than the one being asked about (那低保户呢): the identities replace, not add */
+  alternative?: boolean;
+  /** asks about the asker (我自己交多少, 那我呢), as opposed to the relatives of the question before */
+  self?: boolean;
+  /** an identity said with a relative's word (我儿子在读大学, 老伴是低保户) */
+  aboutRelative?: boolean;
   /** how many people, all of one kind (我家4口人，都是普通人) */
   headcount?: number;
   /** asks whether paying later costs more (交晚了要多交钱吗, 要不要加钱) */
@@ -99,6 +105,7 @@ type Tag =
   | { k: 'undecided'; topics: string[] }
   | { k: 'negation' }
   | { k: 'correction' }
+  | { k: 'self' }
   | { k: 'command'; cmd: Command }
   | { k: 'history'; h: History }
   | { k: 'insured'; v: boolean }
@@ -301,6 +308,8 @@ export class Understander {
   private readonly atAge: Map<string, { from: number; id: string }>;
   /** 宝宝11月出生的 / 小孩2024年4月10日刚出生: a child word, then (after a date, perhaps) a birth word */
   private readonly newbornRe: RegExp;
+  /** 那低保户呢: the last characters and the words that make a message ask about someone else (lexicon alternative) */
+  private readonly alternative: { end: string[]; not: string[] };
   /** relatives' words and the identities said of them that are not the asker's (lexicon relativeSubject) */
   private readonly relativeSubject: { word: RegExp; notSelf: RegExp; identities: Set<string> };
   /** 5月份住院能报吗: a month (no day) right before the words asking about cover */
@@ -359,6 +368,7 @@ export class Understander {
     for (const w of lx.surchargeAsk) t.add(w, { k: 'topic', topic: 'fee' }).add(w, { k: 'surcharge' });
     for (const w of lx.negation) t.add(w, { k: 'negation' });
     for (const w of lx.correction) t.add(w, { k: 'correction' });
+    for (const w of lx.self) t.add(w, { k: 'self' });
     for (const [cmd, ws] of Object.entries(lx.commands)) for (const w of ws) t.add(w, { k: 'command', cmd: cmd as Command });
     for (const [h, ws] of Object.entries(lx.history)) for (const w of ws) t.add(w, { k: 'history', h: h as History });
     for (const w of lx.studyPlace.insuredAtSchool) t.add(w, { k: 'insured', v: true });
@@ -395,6 +405,7 @@ export class Understander {
     this.monthAskedRe = new RegExp(
       `(?<![\\d年.])(\\d{1,2}|十[一二]?|[一二三四五六七八九])\\s*月份?(?![\\d一二三四五六七八九十号日底初])[^，,。；;！!？?交缴付]{0,2}(?:${alts(lx.askedCues)})`,
     );
+    this.alternative = lx.alternative;
     this.relativeSubject = {
       word: new RegExp(alts(lx.relativeSubject.relatives)),
       notSelf: new RegExp(alts(lx.relativeSubject.notSelf)),
@@ -503,6 +514,12 @@ export class Understander {
       (text.match(COUNTED_ONE)?.length ?? 0) >= 2 ||
       (saidOrdinary && u.identities.length > 0 && this.relativeSubject.word.test(text));
     u.alsoOrdinary = saidOrdinary && u.identities.length > 0;
+    if (u.identities.length) u.aboutRelative = this.relativeSubject.word.test(text);
+    if (u.identities.length || u.self) {
+      // 那低保户呢 / 那我呢: another person than the one asked about; 我也是残疾人呢 is the same one
+      const a = this.alternative;
+      if (a.end.includes(text.replace(TRAILING_MARKS, '').slice(-1)) && !a.not.some((w) => text.includes(w))) u.alternative = true;
+    }
     // 我家4口人，都是普通人 / 5个人都交一档: how many, all of one kind
     if (u.several && text.includes('都')) {
       const h = HEADCOUNT.exec(text);
@@ -655,6 +672,9 @@ export class Understander {
             break;
           case 'correction':
             u.correction = true;
+            break;
+          case 'self':
+            u.self = true;
             break;
           case 'command':
             // a command counts only when it is (nearly) the whole message
@@ -996,6 +1016,9 @@ const DAYS_LATER = /天(?:以)?后$/;
 /** how far after a date the words asking about it may start: 6月1号|住院能报吗, 元旦|那天|住院 */
 const ASKED_GAP = 3;
 
+/** question marks and the like at the end of a message (那低保户呢？) */
+const TRAILING_MARKS = /[\s?？!！。.~～…]+$/;
+
 /** anything at all recognised */
 function recognised(u: Understanding): boolean {
   return (
@@ -1005,6 +1028,7 @@ function recognised(u: Understanding): boolean {
     u.identities.length > 0 ||
     u.negated.length > 0 ||
     u.ordinary ||
+    !!u.self ||
     u.topics.length > 0 ||
     u.undecidedTopics.length > 0 ||
     !!u.command ||
