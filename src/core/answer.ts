@@ -305,10 +305,10 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const ifHere = (lines: string[]) => (q.enrol.status === 'undecided' && lines.length ? [o.messages.ifEnrolledHere + lines[0], ...lines.slice(1)] : lines);
   if (showDeadline) sections.push(ifHere([...deadlineText(q, src), ...(showFee ? [] : surchargeLines(q, src))]));
   sections.push(newbornLines(q, o, src));
-  // 过了截止日还能交吗: what paying then means for the cover
+  // 过了截止日还能交吗 / 1月交要交多少: what paying then means for the cover (a later start, a waiting period)
   const late = q.window.status === 'in' && q.window.window !== q.windows[0];
   // enrolled elsewhere, the notice may still say when the cover starts (在渝高校新生 who enrolled at school, 二（二）)
-  const showCover = (want('cover') || (want('deadline') && late)) && !closed && (!notHere || q.cover.status !== 'none');
+  const showCover = (want('cover') || ((want('deadline') || want('fee')) && late)) && !closed && (!notHere || q.cover.status !== 'none');
   if (showCover && o.eachPaid) sections.push(o.eachPaid.flatMap((p) => [fill(o.messages.eachPaidHead, { date: cnDate(p.paidOn) }), ...coverText(p, src).map((l) => `   ${l}`)]));
   else if (showCover) sections.push(q.cover.status === 'undecided' ? coverText(q, src) : ifHere([...coverText(q, src), ...askedDayLines(q, o)]));
   if (topics.includes('register')) sections.push(firstStepsText(q, src));
