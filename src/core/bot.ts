@@ -64,7 +64,8 @@ export interface Outcome {
 }
 
 const FACT_SLOTS: readonly FactName[] = ['studyInProvince', 'insuredAtSchool'];
-const DATE_TOPICS: Topic[] = ['fee', 'deadline', 'cover'];
+/** what the day of payment changes, so the dialogue asks it (什么时候交 / 最晚哪天 asks for the days, counted from today) */
+const DATE_TOPICS: Topic[] = ['fee', 'cover'];
 const IDENTITY_TOPICS: Topic[] = ['fee', 'who', 'twice', 'tier'];
 /** what 已经在学校交了，家里还要交吗 asks: whether to pay (again), not how much */
 const PAY_AGAIN: Topic[] = ['fee', 'who', 'tier', 'twice'];
