@@ -20,6 +20,8 @@ const chatSchema = z
         yes: words,
         no: words,
         ack: words,
+        greetings: words,
+        openers: words,
         /** unless: lexicon topics that, asked too, already answer it (交重了怎么退 is 'twice', not a refund in general) */
         undecided: z.array(z.object({ topics: words, words, unless: z.array(z.enum(TOPICS)).optional() }).strict()),
         regionTypos: z.record(z.string(), words),

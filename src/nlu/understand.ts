@@ -286,6 +286,10 @@ export class Understander {
   private readonly yes: Set<string>;
   private readonly no: Set<string>;
   private readonly ack: Set<string>;
+  /** 你好 / 在吗 / 你能干什么 alone: answered with what the bot can answer */
+  private readonly greetings: Set<string>;
+  /** 交医保 / 我想问问医保的事: an opening with nothing else in it starts the dialogue */
+  private readonly openers: string[];
   /** the length of the longest whole-message word: a choice, a yes / no, a thanks */
   private readonly longestBare: number;
   /** a place word → the short name of its province (重庆, 江西, 其他) */
@@ -390,8 +394,10 @@ export class Understander {
     this.yes = new Set(words.yes.map(bare));
     this.no = new Set(words.no.map(bare));
     this.ack = new Set(words.ack.map(bare));
+    this.greetings = new Set(words.greetings.map(bare));
+    this.openers = words.openers;
     // CN_CHOICE matches at most 3 characters (第十个)
-    this.longestBare = Math.max(3, ...[...this.yes, ...this.no, ...this.ack].map((w) => w.length));
+    this.longestBare = Math.max(3, ...[...this.yes, ...this.no, ...this.ack, ...this.greetings].map((w) => w.length));
     const alts = (ws: string[]) => [...new Set(ws)].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.collegeWords = new RegExp(alts(lx.studyPlace.collegeWords));
     this.fiscalRe = new RegExp(alts(words.fiscal));
@@ -485,6 +491,12 @@ export class Understander {
         u.recognised = true;
         return u;
       }
+      // 你好 (which clean() drops as noise) / 在吗: the help text
+      if (this.greetings.has(normalize(raw).replace(PUNCT, '').toLowerCase())) {
+        u.command = 'help';
+        u.recognised = true;
+        return u;
+      }
       if (this.yes.has(bare)) u.yesNo = true;
       else if (this.no.has(bare)) u.yesNo = false;
       if (bare === '' || this.ack.has(bare)) {
@@ -565,6 +577,8 @@ export class Understander {
     if (u.paidDays && !u.topics.length) u.topics.push('cover');
     this.readBirth(u, ctx.today);
     u.recognised = recognised(u);
+    // 交医保 / 我想问问医保的事: nothing to go on yet, but a question is coming: the dialogue asks what it needs
+    if (!u.recognised && !hanMoreThan(text, OPENER_MAX) && this.openers.some((w) => text.includes(w))) u.recognised = true;
     return u;
   }
 
@@ -1015,6 +1029,9 @@ const PAY_NEXT = /^\s*[再才去就]?[交缴]/;
 const DAYS_LATER = /天(?:以)?后$/;
 /** how far after a date the words asking about it may start: 6月1号|住院能报吗, 元旦|那天|住院 */
 const ASKED_GAP = 3;
+
+/** an opening (交医保) longer than this many Chinese characters holds a question the bot did not understand */
+const OPENER_MAX = 12;
 
 /** question marks and the like at the end of a message (那低保户呢？) */
 const TRAILING_MARKS = /[\s?？!！。.~～…]+$/;
