@@ -730,8 +730,13 @@ export class Core {
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));
     // 国家补助多少钱 (nobody named: 低保户国家补助多少 is that person's fee)
     if (t.fiscal && !t.named && topics.every((x) => x === 'fee')) return this.finishWith(t, fiscalAnswer(this.quoteNow(t), this.answerOptions(t)));
-    if (topics.every((x) => x === 'tier') && t.undecided.length) {
-      return this.finishWith(t, undecidedAnswer(this.quoteNow(t), this.answerOptions(t)));
+    // 改档 / 一档二档报销有啥区别 (the notice is silent) / 方太乡有没有二档 (the notice's own word on tiers): no one's
+    // fee or date is needed for that
+    const tierOnly = topics.every((x) => x === 'tier' || (x === 'cover' && t.undecided.includes('tier-benefit')));
+    const tierWord = topics.includes('tier') && t.region.undecided.some((x) => x.topic === 'tier');
+    if (tierOnly && (t.undecided.length || tierWord)) {
+      const o = this.answerOptions(t);
+      return this.finishWith(t, undecidedAnswer(this.quoteNow(t), { ...o, undecided: [...new Set([...t.undecided, ...(tierWord ? ['tier' as const] : [])])] }));
     }
     let general = topics.length === 0;
     const needs = (list: Topic[]) => general || topics.some((x) => list.includes(x));
