@@ -227,6 +227,14 @@ function eachPersonLines(quotes: Quote[], src: Sources): string[] {
     return `${who}：${feeText(p, src)[0]!.replace(FEE_LEAD, '')}`;
   });
 }
+/** 我是普通人，儿子在读大学，什么时候能用: one line per kind of person, with that kind's own cover (or where it enrols) */
+function eachCoverLines(quotes: Quote[], src: Sources): string[] {
+  return quotes.map((p) => {
+    const who = whoOf(p);
+    if (p.enrol.status !== 'here') return `${who}：${enrolText(p, src)[0]!.replace(LINE_LEAD, '')}`;
+    return `${who}：${coverText(p, src)[0]!.replace(LINE_LEAD, '')}`;
+  });
+}
 const FEE_LEAD = /^要交：/;
 /** 参保地： / 是否在这里参保：, before what the line says */
 const LINE_LEAD = /^[^：]*：/;
@@ -309,11 +317,13 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const late = q.window.status === 'in' && q.window.window !== q.windows[0];
   // enrolled elsewhere, the notice may still say when the cover starts (在渝高校新生 who enrolled at school, 二（二）)
   const showCover = (want('cover') || ((want('deadline') || want('fee')) && late)) && !closed && (!notHere || q.cover.status !== 'none');
-  if (showCover && o.eachPaid) sections.push(o.eachPaid.flatMap((p) => [fill(o.messages.eachPaidHead, { date: cnDate(p.paidOn) }), ...coverText(p, src).map((l) => `   ${l}`)]));
+  if (showCover && each) sections.push([o.messages.eachCoverHead, ...eachCoverLines(each, src)]);
+  else if (showCover && o.eachPaid) sections.push(o.eachPaid.flatMap((p) => [fill(o.messages.eachPaidHead, { date: cnDate(p.paidOn) }), ...coverText(p, src).map((l) => `   ${l}`)]));
   else if (showCover) sections.push(q.cover.status === 'undecided' ? coverText(q, src) : ifHere([...coverText(q, src), ...askedDayLines(q, o)]));
   if (topics.includes('register')) sections.push(firstStepsText(q, src));
   if (topics.includes('pay') && !notHere) sections.push(channelLine(o.notice, src));
-  const lines = [header(q, o.notice)];
+  // 我是普通人，儿子在读大学: everyone the question is about
+  const lines = [each ? `${regionHeader(q)}${each.map(whoOf).join('、')}` : header(q, o.notice)];
   if (o.dateRead && !o.eachPaid && !showDeadline && !notHere && (showFee || showCover)) lines.push(paidOnText(q));
   lines.push(...numbered(sections));
   lines.push(

@@ -60,6 +60,7 @@ const chatSchema = z
         lunarDate: z.string().min(1),
         paidMonthOnly: z.string().min(1),
         eachPersonHead: z.string().min(1),
+        eachCoverHead: z.string().min(1),
         headcountTotal: z.string().min(1),
         reachesLater: z.string().min(1),
         eachPaidHead: z.string().min(1),
