@@ -356,6 +356,10 @@ export class Core {
       if (s.asking) return this.ask(t, s.asking);
       return;
     }
+    if (s.asking === 'paidOn' && u.dayMissing && !u.identities.length && !u.regionIds.length && !u.topics.length) {
+      t.out.push(u.lunar ? this.chat.lunarDayNeeded : this.chat.dayNeeded);
+      return this.ask(t, 'paidOn');
+    }
     if (s.answered && s.asking === null) this.newQuestion(t, u);
     const asked = s.asking;
     if (asked === 'channel' && (u.identities.length || u.topics.some((x) => x !== 'pay') || u.undecidedTopics.length)) {

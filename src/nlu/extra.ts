@@ -22,6 +22,7 @@ const chatSchema = z
         ack: words,
         greetings: words,
         openers: words,
+        vagueDays: words,
         /** unless: lexicon topics that, asked too, already answer it (交重了怎么退 is 'twice', not a refund in general) */
         undecided: z.array(z.object({ topics: words, words, unless: z.array(z.enum(TOPICS)).optional() }).strict()),
         regionTypos: z.record(z.string(), words),
@@ -59,6 +60,8 @@ const chatSchema = z
         askedMonthPart: z.string().min(1),
         lunarDate: z.string().min(1),
         paidMonthOnly: z.string().min(1),
+        dayNeeded: z.string().min(1),
+        lunarDayNeeded: z.string().min(1),
         eachPersonHead: z.string().min(1),
         eachCoverHead: z.string().min(1),
         headcountTotal: z.string().min(1),

@@ -36,6 +36,8 @@ export interface Understanding {
   paidDays?: IsoDate[];
   /** paid in a month, no day said (3月份交的): nothing to count the cover from */
   paidMonthOnly?: boolean;
+  /** 打算哪天缴费？——明年2月 / 过完年: a time of payment without its day */
+  dayMissing?: boolean;
   /** a month asked about (3月10号交的，5月份住院能报吗): its first and last day */
   askedMonth?: { from: IsoDate; to: IsoDate };
   bornOn?: IsoDate;
@@ -219,6 +221,8 @@ const PUNCT = /[\s\p{P}\p{S}]+/gu;
 const NOT_IN = /不在|不是|没在|没有在/;
 const RELATIVE_DAY = /[今明昨前]天|周|星期/;
 /** 3月份交的 / 去年12月交了: a month of payment without its day */
+/** a month named (2月, 明年3月初, 腊月 is lunar and read elsewhere) */
+const MONTH_NAMED = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九元正])\s*月/;
 const PAID_MONTH = /(?<![\d.])(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(?:交的|交了|缴的|缴了|交过|缴过)/;
 /** 90天内 / 三十天之内: a span of days */
 const WITHIN_DAYS = /天之?内$/;
@@ -576,7 +580,11 @@ export class Understander {
     // 1月31号交和2月1号交有区别吗: the difference is when the cover starts
     if (u.paidDays && !u.topics.length) u.topics.push('cover');
     this.readBirth(u, ctx.today);
-    u.recognised = recognised(u);
+    // 打算哪天缴费？——明年2月 / 下个月 / 过完年 / 腊月二十: no (solar) day to count from
+    if (ctx.asking === 'paidOn' && !u.paidOn && (u.lunar || MONTH_NAMED.test(text) || this.words.vagueDays.some((w) => text.includes(w)))) {
+      u.dayMissing = true;
+    }
+    u.recognised = recognised(u) || !!u.dayMissing;
     // 交医保 / 我想问问医保的事: nothing to go on yet, but a question is coming: the dialogue asks what it needs
     if (!u.recognised && !hanMoreThan(text, OPENER_MAX) && this.openers.some((w) => text.includes(w))) u.recognised = true;
     return u;
