@@ -425,8 +425,14 @@ export class Core {
       sit.bornYear = undefined;
     }
     if (u.regionIds.length === 1 && u.regionIds[0] !== sit.region) {
+      // another township and someone named anew (桂阳街道的大学生交多少): a question of its own, and the day said for
+      // the other one is asked again; 那桂阳街道呢 compares, and keeps it
       sit.facts = {};
       sit.tier = undefined;
+      if (!u.paidOn && u.identities.length && !u.alternative) {
+        sit.paidOn = undefined;
+        sit.paidOnText = undefined;
+      }
     }
   }
 
