@@ -164,7 +164,7 @@ describe('statistics after a scripted week of questions', () => {
     { q: '新生儿怎么参保', kind: 'open' },
     { q: '特困人员2023年11月5日交多少钱', kind: 'open' },
     { q: '哈哈哈哈', kind: 'no' },
-    { q: '我的身份证号是 360731199001011234 帮我查查', kind: 'no' },
+    { q: '我的身份证号是 360731199001011234 你看看', kind: 'no' },
     { q: '哈哈哈哈', kind: 'no' },
   ];
 
