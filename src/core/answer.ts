@@ -224,6 +224,8 @@ function eachPersonLines(quotes: Quote[], src: Sources): string[] {
     const who = whoOf(p);
     if (p.enrol.status !== 'here') return `${who}：${enrolText(p, src)[0]!.replace(LINE_LEAD, '')}`;
     if (p.fee.status === 'none') return `${who}：${p.fee.text}`;
+    // (an amount the notice leaves open: 要交多少：通知未明确。 and why, on one line in this list)
+    if (p.fee.status === 'undecided') return `${who}：要交多少：${UNDECIDED}。${p.fee.text}。`;
     return `${who}：${feeText(p, src)[0]!.replace(FEE_LEAD, '')}`;
   });
 }

@@ -48,7 +48,8 @@ export function feeText(q: Quote, src: Sources): string[] {
   const f = q.fee;
   if (f.status === 'none') return [`缴费：${f.text}`];
   if (f.status === 'undecided') {
-    const lines = [`要交多少：${UNDECIDED}。${f.text}。`];
+    // what the notice says on lines of their own: a long quotation is hard to read on a phone in one line
+    const lines = [`要交多少：${UNDECIDED}。`, ...shortLines(`${f.text}。`)];
     if (f.standard.length) {
       f.standard.forEach((a) => src.add(a.clause));
       lines.push(`（${standardText(f.standard)}）`);
@@ -68,6 +69,11 @@ export function feeText(q: Quote, src: Sources): string[] {
     lines.push(`（${f.amounts.map((a) => a.parts).join('；')}）`);
   }
   return lines;
+}
+
+/** a long sentence cut after a quotation (”，) and after each sentence (。), where a reader pauses anyway */
+export function shortLines(text: string): string[] {
+  return text.split(/(?<=”，|。)/).filter((l) => l.length > 0);
 }
 
 export function paidOnText(q: Quote): string {
