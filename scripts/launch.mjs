@@ -4,7 +4,8 @@
  *
  * Without a cache, V8 parses the whole bundle and then compiles each function the first time it runs; with one,
  * it takes the compiled code from the file. The cache is written when the process ends, so it holds every
- * function this run compiled (settings, rules, channel, answering a question), and the next start skips that work.
+ * function this run compiled (settings, rules, channel, answering a question), and the next start skips that work;
+ * a later run that compiled clearly more (another channel) writes it again.
  * A missing, unreadable or rejected cache (another Node version or V8 flags) only costs that start the compiling,
  * and is written anew; a folder that cannot be written to keeps the bot running without one.
  *
@@ -33,16 +34,20 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
   lineOffset: -1,
   cachedData,
 });
-if (!cachedData || script.cachedDataRejected) {
-  process.once('exit', () => {
-    try {
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, script.createCachedData());
-      renameSync(tmp, cacheFile);
-    } catch {
-      // a read-only build folder: every start compiles
-    }
-  });
-}
+// At the end, the cache is (re)written when there was none that V8 took, or when this run compiled clearly more
+// than the cache held: a first start that only printed a settings error, or ran the console chat, leaves a cache
+// without the Telegram code, and the next Telegram start makes it whole.
+const taken = cachedData && !script.cachedDataRejected ? cachedData.length : 0;
+process.once('exit', () => {
+  try {
+    const data = script.createCachedData();
+    if (data.length <= taken * 1.05) return;
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, cacheFile);
+  } catch {
+    // a read-only build folder: every start compiles
+  }
+});
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));

@@ -11,7 +11,11 @@ import { describe, expect, it } from 'vitest';
 
 const LAUNCH = join(import.meta.dirname, '..', 'scripts', 'launch.mjs');
 
-/** a bundle that uses what CommonJS gives it and reports where an error was thrown */
+/**
+ * A bundle that uses what CommonJS gives it and reports where an error was thrown; with MORE=1 it also runs a
+ * part that a run without it never compiles (as the Telegram channel is never compiled by a console run).
+ */
+const MORE = Array.from({ length: 60 }, (_, i) => `function more${i}(x) { return [x, ${i}].map((y) => y * ${i + 1}).join('-'); }`);
 const BUNDLE = [
   "const { basename } = require('node:path');",
   'function fails() {',
@@ -21,6 +25,8 @@ const BUNDLE = [
   'try { fails(); } catch (e) { at = e.stack.split("\\n")[1]; }',
   'module.exports.ok = true;',
   'console.log(JSON.stringify({ file: basename(__filename), dir: basename(__dirname), exportsOk: module.exports.ok, at }));',
+  ...MORE,
+  `if (process.env.MORE) { let s = ''; ${MORE.map((_, i) => `s += more${i}(${i});`).join(' ')} }`,
 ].join('\n');
 
 function app() {
@@ -28,8 +34,8 @@ function app() {
   copyFileSync(LAUNCH, join(dir, 'app.mjs'));
   writeFileSync(join(dir, 'app.cjs'), BUNDLE);
   const cache = join(dir, 'app.cjs.cache');
-  const run = () => {
-    const r = spawnSync(process.execPath, [join(dir, 'app.mjs')], { encoding: 'utf8' });
+  const run = (env: Record<string, string> = {}) => {
+    const r = spawnSync(process.execPath, [join(dir, 'app.mjs')], { encoding: 'utf8', env: { ...process.env, ...env } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     return JSON.parse(r.stdout) as { file: string; dir: string; exportsOk: boolean; at: string };
@@ -70,6 +76,20 @@ describe('launch: a bundle started with a V8 code cache', () => {
     expect(rewritten.toString()).not.toBe('not a code cache');
     const mtime = statSync(a.cache).mtimeMs;
     a.run();
+    expect(statSync(a.cache).mtimeMs).toBe(mtime);
+  });
+
+  it('a run that compiles clearly more than the cache holds writes a bigger one (a console start first, then Telegram)', () => {
+    const a = app();
+    a.run();
+    const small = statSync(a.cache).size;
+    a.run({ MORE: '1' });
+    const big = statSync(a.cache).size;
+    expect(big).toBeGreaterThan(small * 1.05);
+    // the bigger cache is taken as it is by the next run of either kind
+    const mtime = statSync(a.cache).mtimeMs;
+    a.run();
+    a.run({ MORE: '1' });
     expect(statSync(a.cache).mtimeMs).toBe(mtime);
   });
 });
