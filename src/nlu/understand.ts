@@ -210,7 +210,11 @@ const NUMERIC_DATE = /(?<![\d年])(?:(\d{4}|\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(
 const CN_DAY = '(\\d{1,2}|[一二三]?十?[一二三四五六七八九十])';
 const REL_MONTH_DAY = new RegExp(`(上|下|这|本)个?月\\s*${CN_DAY}\\s*[号日]`, 'g');
 const REL_YEAR_DATE = new RegExp(`(今|去|明|前)年\\s*${CN_DAY}\\s*月\\s*${CN_DAY}\\s*[号日]?`, 'g');
-const MONTH_END = /(这个?|本|下个?|上个?)?月底/g;
+/** 1月底 / 明年二月底 / 腊月底 is lunar (not read) */
+const NAMED_MONTH_END = /(?:(今|明|去)年)?(?<![\d腊冬])(\d{1,2}|十[一二]?|[一二三四五六七八九元正])\s*月底/g;
+const MONTH_NAMES: Record<string, number> = { 元: 1, 正: 1 };
+/** 月底 / 下个月底 (no month named: this month's, or the next one's) */
+const MONTH_END = /(?<![\d一二三四五六七八九十元正腊冬]\s*)(这个?|本|下个?|上个?)?月底/g;
 const YEAR_END = /(今|明|去)?年底/g;
 const NEW_YEAR_DAY = /元旦/g;
 const NUMBERS_ONLY = /^\s*\d{1,2}(?:\s*[,，、.。 ]\s*\d{1,2})*\s*[.。]?\s*$/;
@@ -1247,9 +1251,20 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
     const month = t.add(shift, 'month');
     push({ date: iso(month.year(), month.month() + 1, day), ...at(m), yearCertain: true });
   }
-  if (text.includes('月底')) for (const m of text.matchAll(MONTH_END)) {
-    const shift = m[1]?.startsWith('上') ? -1 : m[1]?.startsWith('下') ? 1 : 0;
-    push({ date: t.add(shift, 'month').endOf('month').format('YYYY-MM-DD'), ...at(m), yearCertain: true });
+  if (text.includes('月底')) {
+    // 1月底 / 明年2月底: the last day of that month (of the year said, else the nearest one: 2月底 is the 29th in 2024)
+    for (const m of text.matchAll(NAMED_MONTH_END)) {
+      const mo = cnNumber(m[2]!) ?? MONTH_NAMES[m[2]!];
+      if (!mo || mo > 12) continue;
+      const years = m[1] ? [t.year() + ({ 今: 0, 去: -1, 明: 1 } as Record<string, number>)[m[1]]!] : [t.year() - 1, t.year(), t.year() + 1];
+      const ends = years.map((y) => dayjs.utc(iso(y, mo, 1)).endOf('month').format('YYYY-MM-DD'));
+      const date = ends.reduce((a, b) => (Math.abs(daysBetween(today, b)) < Math.abs(daysBetween(today, a)) ? b : a));
+      push({ date, ...at(m), yearCertain: true });
+    }
+    for (const m of text.matchAll(MONTH_END)) {
+      const shift = m[1]?.startsWith('上') ? -1 : m[1]?.startsWith('下') ? 1 : 0;
+      push({ date: t.add(shift, 'month').endOf('month').format('YYYY-MM-DD'), ...at(m), yearCertain: true });
+    }
   }
   if (text.includes('年底')) for (const m of text.matchAll(YEAR_END)) {
     const year = t.year() + (m[1] === '明' ? 1 : m[1] === '去' ? -1 : 0);
