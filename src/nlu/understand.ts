@@ -227,7 +227,8 @@ const RELATIVE_DAY = /[今明昨前]天|周|星期/;
 /** 3月份交的 / 去年12月交了: a month of payment without its day */
 /** a month named (2月, 明年3月初, 腊月 is lunar and read elsewhere) */
 const MONTH_NAMED = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九元正])\s*月/;
-const PAID_MONTH = /(?<![\d.])(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(?:交的|交了|缴的|缴了|交过|缴过)/;
+/** 3月份交的 / 明年3月份交，什么时候能报销 / 3月交多少: a month of payment without its day */
+const PAID_MONTH = /(?<![\d.])(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(?:交的|交了|缴的|缴了|交过|缴过|[再去才]?[交缴](?:费)?(?=[，,。？?！!\s]|$|的话|吧|什么|能|可以|几时|多久|哪天|以后|之后|多少|要多少|要不要|有没有))/;
 /** 90天内 / 三十天之内: a span of days */
 const WITHIN_DAYS = /天之?内$/;
 /** what a day (not only a time of day: 晚上, 下午) said to chrono holds */
