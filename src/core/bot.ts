@@ -29,7 +29,7 @@ import type { Choice, Flow, Flows, Slot, Step, Topic } from './flows.ts';
 import { fill } from './template.ts';
 import { MemorySessionStore, sessionKey, type SessionStore } from './store.ts';
 import { turnInfoOf } from './turn-info.ts';
-import { newSession, type IncomingMessage, type QuestionDetails, type Reply, type ReplyChoice, type Session, type Snapshot } from './types.ts';
+import { newSession, type IncomingMessage, type KnownSituation, type QuestionDetails, type Reply, type ReplyChoice, type Session, type Snapshot } from './types.ts';
 
 export interface CoreOptions {
   /** a getter, so reloaded rules take effect on the next message */
@@ -368,9 +368,16 @@ export class Core {
       s.asking = null;
       s.topics = [];
     }
-    const asking = s.asking;
+    let asking = s.asking;
     // only an answer to a question asked can be taken back (上一步)
     const before = asking ? this.snapshot(s) : undefined;
+    // 老伴是低保户交多少 → (打算哪天缴费？) 我自己交多少 / 那我儿子呢: another person, whose category is asked
+    if (asking && whoAnew(s.situation, u)) {
+      forgetWho(s.situation);
+      s.situation.asked = undefined;
+      if (before) this.pushBack(s, before);
+      s.asking = asking = null;
+    }
     const filled = this.absorb(t, u);
     if (filled === 'uncovered') return;
     if ((u.correction || u.alternative) && filled.has('identities') && asking !== 'identities') {
@@ -407,17 +414,11 @@ export class Core {
     s.answered = false;
     s.flow = null;
     s.topics = [];
-    // 那我呢, or 我自己交多少 after a question about relatives (儿子在读大学): who the asker is was not said (for sure)
-    const others = u.alternative || sit.asked?.aboutOther || sit.asked?.several || sit.asked?.withOrdinary;
-    const selfAnew = u.self && others && !u.identities.length && !u.ordinary && !u.negated.length;
+    const anew = whoAnew(sit, u);
     // 已经在别处交过, 6月1号能报吗, 交65元可以吗… hold for the question they were said in
     sit.asked = undefined;
-    if (selfAnew) {
-      sit.identities = undefined;
-      sit.facts = {};
-      sit.bornOn = undefined;
-      sit.bornYear = undefined;
-    } else if (u.identities.length || u.ordinary || u.negated.length) {
+    if (anew) forgetWho(sit);
+    else if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
       if (!u.correction) sit.identities = undefined;
       sit.facts = {};
@@ -616,6 +617,10 @@ export class Core {
       // 不对，我是特困户 / 那低保户呢 (another person) / the answer to 属于哪一类: the identities said replace the earlier ones
       const replace = u.correction || u.alternative || s.asking === 'identities';
       const base = replace ? [] : (sit.identities ?? []);
+      // 特困户交多少 → 那我老婆也是低保户呢: a relative beside the person asked about, each with their own fee
+      if (!replace && base.length && u.aboutRelative && !sit.asked?.aboutOther && u.identities.some((i) => !base.includes(i))) {
+        sit.asked = { ...sit.asked, several: true };
+      }
       const next = [...new Set([...base, ...u.identities])].filter((i) => !u.negated.includes(i));
       if (u.identities.length || replace || sit.identities) {
         sit.identities = next;
@@ -906,4 +911,21 @@ function tierNote(n: Notice): string[] {
     src.add(n.tierChoice.clause);
   }
   return [...lines, src.line()];
+}
+
+/**
+ * 那我呢 / 那我儿子呢, or 我自己交多少 after a question about relatives (儿子在读大学): someone else than the one asked
+ * about, whose category was not said (for sure): it is asked again rather than taken from the other person.
+ */
+function whoAnew(sit: KnownSituation, u: Understanding): boolean {
+  if (u.identities.length || u.ordinary || u.negated.length) return false;
+  if (u.otherPerson) return true;
+  return !!u.self && !!(u.alternative || sit.asked?.aboutOther || sit.asked?.several || sit.asked?.withOrdinary);
+}
+
+function forgetWho(sit: KnownSituation) {
+  sit.identities = undefined;
+  sit.facts = {};
+  sit.bornOn = undefined;
+  sit.bornYear = undefined;
 }

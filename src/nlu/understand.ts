@@ -75,6 +75,8 @@ export interface Understanding {
   alternative?: boolean;
   /** asks about the asker (我自己交多少, 那我呢), as opposed to the relatives of the question before */
   self?: boolean;
+  /** asks about a relative whose category is not said (那我儿子呢) */
+  otherPerson?: boolean;
   /** an identity said with a relative's word (我儿子在读大学, 老伴是低保户) */
   aboutRelative?: boolean;
   /** how many people, all of one kind (我家4口人，都是普通人) */
@@ -529,17 +531,24 @@ export class Understander {
     if (notice) this.readHukou(text, u, notice);
     this.readPaidElsewhere(text, u);
     this.dropRelatives(text, u, found);
-    // 一家5口 / 一个特困一个低保 (two counts) / 我是特困，我老婆普通 (a relative of another kind)
+    const relative = this.relativeSubject.word.test(text);
+    // 一家5口 / 一个特困一个低保 (two counts) / 我是特困，我老婆普通 (a relative of another kind) /
+    // 我是低保户，我妈是特困户 (the asker and a relative, each of a kind: 就高原则 is for one person only)
     u.several =
       this.severalRe.test(text) ||
       (text.match(COUNTED_ONE)?.length ?? 0) >= 2 ||
-      (saidOrdinary && u.identities.length > 0 && this.relativeSubject.word.test(text));
+      (saidOrdinary && u.identities.length > 0 && relative) ||
+      (u.identities.length >= 2 && relative && SELF_SAID.test(text));
     u.alsoOrdinary = saidOrdinary && u.identities.length > 0;
-    if (u.identities.length) u.aboutRelative = this.relativeSubject.word.test(text);
+    if (u.identities.length) u.aboutRelative = relative;
+    const a = this.alternative;
+    const askingOther = a.end.includes(text.replace(TRAILING_MARKS, '').slice(-1));
     if (u.identities.length || u.self) {
       // 那低保户呢 / 那我呢: another person than the one asked about; 我也是残疾人呢 is the same one
-      const a = this.alternative;
-      if (a.end.includes(text.replace(TRAILING_MARKS, '').slice(-1)) && !a.not.some((w) => text.includes(w))) u.alternative = true;
+      if (askingOther && !a.not.some((w) => text.includes(w))) u.alternative = true;
+    } else if (relative && askingOther) {
+      // 那我儿子呢: someone else, whose category is not said
+      u.otherPerson = true;
     }
     // 我家4口人，都是普通人 / 5个人都交一档: how many, all of one kind
     if (u.several && text.includes('都')) {
@@ -1046,6 +1055,9 @@ const ASKED_GAP = 3;
 /** an opening (交医保) longer than this many Chinese characters holds a question the bot did not understand */
 const OPENER_MAX = 12;
 
+/** the asker says what they are (我是低保户, 我自己是特困): with a relative of another kind, two people */
+const SELF_SAID = /我(?:自己|本人)?(?:也)?(?:是|属于|算|家是)/;
+
 /** question marks and the like at the end of a message (那低保户呢？) */
 const TRAILING_MARKS = /[\s?？!！。.~～…]+$/;
 
@@ -1059,6 +1071,7 @@ function recognised(u: Understanding): boolean {
     u.negated.length > 0 ||
     u.ordinary ||
     !!u.self ||
+    !!u.otherPerson ||
     u.topics.length > 0 ||
     u.undecidedTopics.length > 0 ||
     !!u.command ||
