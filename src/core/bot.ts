@@ -378,9 +378,12 @@ export class Core {
       if (before) this.pushBack(s, before);
       s.asking = asking = null;
     }
+    const whoBefore = s.situation.identities?.join();
     const filled = this.absorb(t, u);
     if (filled === 'uncovered') return;
-    if ((u.correction || u.alternative) && filled.has('identities') && asking !== 'identities') {
+    // 不对，我是特困 / (in the middle of a question) 那低保户呢: say whom the answer is now for, when that changed
+    const changed = s.situation.identities?.join() !== whoBefore;
+    if ((u.correction || (u.alternative && asking)) && changed && filled.has('identities') && asking !== 'identities') {
       const names = (s.situation.identities ?? []).map((id) =>
         plainName(t.region?.identities[id]?.name ?? this.rules.identities.get(id)?.name ?? id),
       );
@@ -418,7 +421,9 @@ export class Core {
     // 已经在别处交过, 6月1号能报吗, 交65元可以吗… hold for the question they were said in
     sit.asked = undefined;
     if (anew) forgetWho(sit);
-    else if (u.identities.length || u.ordinary || u.negated.length) {
+    else if (u.also && sit.identities?.length) {
+      // 我也是低保户 / 还是残疾人: one more category of the same person (就高原则), added to the ones said
+    } else if (u.identities.length || u.ordinary || u.negated.length) {
       // someone else, or the same person described anew
       if (!u.correction) sit.identities = undefined;
       sit.facts = {};

@@ -75,6 +75,8 @@ export interface Understanding {
   alternative?: boolean;
   /** asks about the asker (我自己交多少, 那我呢), as opposed to the relatives of the question before */
   self?: boolean;
+  /** one more category of the same person (我也是低保户, 还是残疾人) */
+  also?: boolean;
   /** asks about a relative whose category is not said (那我儿子呢) */
   otherPerson?: boolean;
   /** an identity said with a relative's word (我儿子在读大学, 老伴是低保户) */
@@ -543,9 +545,12 @@ export class Understander {
     if (u.identities.length) u.aboutRelative = relative;
     const a = this.alternative;
     const askingOther = a.end.includes(text.replace(TRAILING_MARKS, '').slice(-1));
+    const also = a.not.some((w) => text.includes(w));
+    // 我也是低保户 / 还是残疾人: the same person again (a relative's 也是 is another person: 我老婆也是低保户)
+    if (u.identities.length && also && !relative) u.also = true;
     if (u.identities.length || u.self) {
       // 那低保户呢 / 那我呢: another person than the one asked about; 我也是残疾人呢 is the same one
-      if (askingOther && !a.not.some((w) => text.includes(w))) u.alternative = true;
+      if (askingOther && !also) u.alternative = true;
     } else if (relative && askingOther) {
       // 那我儿子呢: someone else, whose category is not said
       u.otherPerson = true;
