@@ -431,11 +431,11 @@ export class Core {
       sit.bornYear = undefined;
     }
     if (u.regionIds.length === 1 && u.regionIds[0] !== sit.region) {
-      // another township and someone named anew (桂阳街道的大学生交多少): a question of its own, and the day said for
+      // another township and someone named anew (桂阳街道的大学生交多少, 我妹妹在桂阳街道): a question of its own, and the day said for
       // the other one is asked again; 那桂阳街道呢 compares, and keeps it
       sit.facts = {};
       sit.tier = undefined;
-      if (!u.paidOn && u.identities.length && !u.alternative) {
+      if (!u.paidOn && (u.identities.length || u.aboutRelative) && !u.alternative) {
         sit.paidOn = undefined;
         sit.paidOnText = undefined;
       }

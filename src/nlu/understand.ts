@@ -299,6 +299,8 @@ export class Understander {
   private readonly yes: Set<string>;
   private readonly no: Set<string>;
   private readonly ack: Set<string>;
+  /** the thanks words (谢谢, 多谢…), to tell a bare 谢谢 (noise) from a bare 请问 */
+  private readonly ackWords: string[];
   /** 你好 / 在吗 / 你能干什么 alone: answered with what the bot can answer */
   private readonly greetings: Set<string>;
   /** 交医保 / 我想问问医保的事: an opening with nothing else in it starts the dialogue */
@@ -407,6 +409,7 @@ export class Understander {
     this.yes = new Set(words.yes.map(bare));
     this.no = new Set(words.no.map(bare));
     this.ack = new Set(words.ack.map(bare));
+    this.ackWords = words.ack.filter((w) => w.length > 1);
     this.greetings = new Set(words.greetings.map(bare));
     this.openers = words.openers;
     // CN_CHOICE matches at most 3 characters (第十个)
@@ -513,7 +516,10 @@ export class Understander {
       if (this.yes.has(bare)) u.yesNo = true;
       else if (this.no.has(bare)) u.yesNo = false;
       if (bare === '' || this.ack.has(bare)) {
-        u.ack = true;
+        // 谢谢 / 好的: you are welcome; 请问一下 alone (noise words only, no thanks): what the bot can answer
+        if (bare === '' && !this.ackWords.some((w) => raw.includes(w))) u.command = 'help';
+        else u.ack = true;
+        u.recognised = u.command === 'help';
         return u;
       }
     }
@@ -542,7 +548,8 @@ export class Understander {
       (saidOrdinary && u.identities.length > 0 && relative) ||
       (u.identities.length >= 2 && relative && SELF_SAID.test(text));
     u.alsoOrdinary = saidOrdinary && u.identities.length > 0;
-    if (u.identities.length) u.aboutRelative = relative;
+    // (我儿子在读大学 / 我妹妹在桂阳街道，她交多少: the question is about a relative)
+    u.aboutRelative = relative;
     const a = this.alternative;
     const askingOther = a.end.includes(text.replace(TRAILING_MARKS, '').slice(-1));
     const also = a.not.some((w) => text.includes(w));
