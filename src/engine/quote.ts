@@ -598,6 +598,12 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   if (newborn && 'deadline' in newborn) {
     if (compare(paidOn, newborn.deadline) > 0) {
       undecided.push(`已经超过出生之日起${newborn.withinDays}日内（${cnDate(newborn.deadline)}前）的新生儿独立参保时间，之后怎么参保通知没有写`);
+    } else {
+      // 8月15日出生: 90 days end after the last day of payment (9月30日), which is then shown beside it
+      const lastPay = notice.windows.at(-1)!.to;
+      if (lastPay && compare(newborn.deadline, lastPay) > 0 && compare(paidOn, lastPay) <= 0) {
+        undecided.push(`出生${newborn.withinDays}日内的期限（${cnDate(newborn.deadline)}）晚于一般缴费截止日期（${cnDate(lastPay)}），${cnDate(lastPay)}以后还能不能交，通知没有写`);
+      }
     }
   }
   // within the newborn's days (or a birthday not yet told, which may be), past the general deadline: the notice does
