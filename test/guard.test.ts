@@ -33,11 +33,22 @@ describe('personal numbers', () => {
     expect(m.text).toContain('交多少');
   });
   it('leaves ordinary numbers alone', () => {
-    for (const t of ['2024年3月5日交380元', '0797-5322751', '一档380二档755', '12345678901234567']) {
+    for (const t of ['2024年3月5日交380元', '0797-5322751', '一档380二档755', '1234567890123', '二〇二四年三月五日交的', '一二三四五六七八九十']) {
       expect(maskPii(t).found).toEqual([]);
     }
   });
-  it('a mistyped ID (wrong check digit) is still masked as an ID; 18 digits without an ID\'s shape are not', () => {
+  it('16 to 19 digits that fail the card check are masked as a (mistyped) card; numbers in Chinese digits are read', () => {
+    // 6217 0001 2345 6788 901 with full-width digits mixed in, failing the Luhn check
+    const m = maskPii('我卡号6217０００1234５６７８901 看下扣了没');
+    expect(m.found).toEqual(['bank']);
+    expect(m.text).not.toMatch(/1234|５６７８/);
+    expect(maskPii('12345678901234567').found).toEqual(['bank']);
+    const cn = maskPii('我的身份证是三六零七三二一九六五零三一二四零一X 帮我看下');
+    expect(cn.found).toEqual(['id']);
+    expect(cn.text).not.toContain('三六零七');
+    expect(maskPii('电话幺三八一二三四五六七八，交多少').found).toEqual(['mobile']);
+  });
+  it('a mistyped ID (wrong check digit) is still masked as an ID; 18 digits without an ID\'s shape are masked as a card', () => {
     const typo = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
     expect(validId18(typo)).toBe(false);
     const m = maskPii(`我身份证号是${typo}，方太乡低保户交多少`);
@@ -47,8 +58,8 @@ describe('personal numbers', () => {
     // a digit too few or too many: still someone's ID
     for (const t of ['36073219650312123', '3607321965031212']) expect(maskPii(`身份证${t}交多少`).found, t).toEqual(['id']);
     expect(maskPii('身份证3607321965031212345交多少').text).not.toContain('19650312');
-    // not an ID's shape (no birth date in it) and not a card: an ordinary long number stays
-    expect(maskPii('123456789012345678').found).toEqual([]);
+    // not an ID's shape (no birth date in it): masked as a card number all the same
+    expect(maskPii('123456789012345678').found).toEqual(['bank']);
   });
   it('an ID ending in X, and an old 15-digit one', () => {
     const x = makeId('11010519491231002');

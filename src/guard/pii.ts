@@ -53,6 +53,8 @@ function classify(digits: string): PiiKind | null {
   if (digits.length === 11 && /^1[3-9]/.test(digits)) return 'mobile';
   if (digits.length >= 16 && digits.length <= 19 && ID_START.test(digits)) return 'id';
   if (digits.length >= 16 && digits.length <= 19 && luhn(digits)) return 'bank';
+  // 16 to 19 digits that fail the card check: still a card or account number, mistyped (no rule has such a number)
+  if (digits.length >= 16 && digits.length <= 19) return 'bank';
   return null;
 }
 
@@ -76,11 +78,19 @@ export const MASK = '[已隐藏]';
  */
 const MAYBE_DIGIT = /[\p{N}\u32c0-\u33ff]/u;
 
+/** a number written in Chinese digits, as long as a phone number or longer (三六零七三二…, 幺三八…) */
+const CN_RUN = /[零〇一二三四五六七八九幺]{11,}[Xx]?/g;
+const CN_DIGIT: Record<string, string> = { 零: '0', 〇: '0', 一: '1', 幺: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+
 /** The text with every personal number replaced by [已隐藏], and which kinds were found. */
 export function maskPii(text: string): { text: string; found: PiiKind[] } {
-  if (!MAYBE_DIGIT.test(text)) return { text, found: [] };
+  const cn = CN_RUN.test(text);
+  CN_RUN.lastIndex = 0;
+  if (!MAYBE_DIGIT.test(text) && !cn) return { text, found: [] };
   const found = new Set<PiiKind>();
-  const masked = text.normalize('NFKC').replace(RUN, (run) => {
+  // 三六零七三二一九六五…: read as the digits they are (ordinary Chinese text has no eleven of them in a row)
+  const digitsOnly = cn ? text.replace(CN_RUN, (run) => run.replace(/./g, (c) => CN_DIGIT[c] ?? c)) : text;
+  const masked = digitsOnly.normalize('NFKC').replace(RUN, (run) => {
     const digits = run.replace(/[ -]/g, '');
     if (digits.length < 11) return run;
     // longer than an ID, or an X inside the run: an ID may sit anywhere in it (digits glued before or after)
