@@ -25,6 +25,8 @@ const chatSchema = z
         vagueDays: words,
         /** unless: lexicon topics that, asked too, already answer it (交重了怎么退 is 'twice', not a refund in general) */
         undecided: z.array(z.object({ topics: words, words, unless: z.array(z.enum(TOPICS)).optional() }).strict()),
+        /** pairs of characters, traditional then simplified (醫医繳缴…) */
+        traditional: z.string().refine((x) => [...x].length % 2 === 0, '繁体字和简体字要成对'),
         regionTypos: z.record(z.string(), words),
         places: z.record(z.string(), words),
         notPlaces: words,

@@ -301,6 +301,10 @@ export class Understander {
   private readonly ack: Set<string>;
   /** the thanks words (谢谢, 多谢…), to tell a bare 谢谢 (noise) from a bare 请问 */
   private readonly ackWords: string[];
+  /** traditional character → simplified one, and patterns finding any of them */
+  private readonly simplified = new Map<string, string>();
+  private readonly traditionalRe: RegExp;
+  private readonly traditionalAll: RegExp;
   /** 你好 / 在吗 / 你能干什么 alone: answered with what the bot can answer */
   private readonly greetings: Set<string>;
   /** 交医保 / 我想问问医保的事: an opening with nothing else in it starts the dialogue */
@@ -409,6 +413,11 @@ export class Understander {
     this.yes = new Set(words.yes.map(bare));
     this.no = new Set(words.no.map(bare));
     this.ack = new Set(words.ack.map(bare));
+    const pairs = [...words.traditional];
+    for (let i = 0; i + 1 < pairs.length; i += 2) this.simplified.set(pairs[i]!, pairs[i + 1]!);
+    const cls = `[${[...this.simplified.keys()].join('')}]`;
+    this.traditionalRe = new RegExp(cls);
+    this.traditionalAll = new RegExp(cls, 'g');
     this.ackWords = words.ack.filter((w) => w.length > 1);
     this.greetings = new Set(words.greetings.map(bare));
     this.openers = words.openers;
@@ -451,6 +460,8 @@ export class Understander {
   /** the text as understand() reads it: normalised, noise words out */
   private clean(raw: string): string {
     let text = normalize(raw);
+    // 桂陽街道 繳費: traditional characters read as simplified ones (chat.yaml traditional)
+    if (this.traditionalRe.test(text)) text = text.replace(this.traditionalAll, (c) => this.simplified.get(c)!);
     if (this.anyNoise.test(text)) {
       // longest first, one word after another; normalize() left no other white space to tidy
       for (const n of this.noise) if (text.includes(n)) text = text.split(n).join(' ');
