@@ -229,10 +229,12 @@ const PUNCT = /[\s\p{P}\p{S}]+/gu;
 const NOT_IN = /不在|不是|没在|没有在/;
 const RELATIVE_DAY = /[今明昨前]天|周|星期/;
 /** 3月份交的 / 去年12月交了: a month of payment without its day */
+/** 两千零二十四年 / 二千零二十三年 */
+const CN_THOUSANDS_YEAR = /[两二]千零?([一二三四五六七八九十]{1,3})年/g;
 /** a month named (2月, 明年3月初, 腊月 is lunar and read elsewhere) */
 const MONTH_NAMED = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九元正])\s*月/;
-/** 3月份交的 / 明年3月份交，什么时候能报销 / 3月交多少: a month of payment without its day */
-const PAID_MONTH = /(?<![\d.])(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(?:交的|交了|缴的|缴了|交过|缴过|[再去才]?[交缴](?:费)?(?=[，,。？?！!\s]|$|的话|吧|什么|能|可以|几时|多久|哪天|以后|之后|多少|要多少|要不要|有没有))/;
+/** 3月份交的 / 明年3月份交，什么时候能报销 / 3月交多少 / 十二月交还来得及不: a month of payment without its day */
+const PAID_MONTH = /(?<![\d.])(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(?:交的|交了|缴的|缴了|交过|缴过|[再去才]?[交缴])/;
 /** 90天内 / 三十天之内: a span of days */
 const WITHIN_DAYS = /天之?内$/;
 /** what a day (not only a time of day: 晚上, 下午) said to chrono holds */
@@ -462,6 +464,8 @@ export class Understander {
     let text = normalize(raw);
     // 桂陽街道 繳費: traditional characters read as simplified ones (chat.yaml traditional)
     if (this.traditionalRe.test(text)) text = text.replace(this.traditionalAll, (c) => this.simplified.get(c)!);
+    // 两千零二十四年: the year in digits (chrono reads it as 2104)
+    if (text.includes('千')) text = text.replace(CN_THOUSANDS_YEAR, (all, n: string) => (cnNumber(n) === null ? all : `${2000 + cnNumber(n)!}年`));
     if (this.anyNoise.test(text)) {
       // longest first, one word after another; normalize() left no other white space to tidy
       for (const n of this.noise) if (text.includes(n)) text = text.split(n).join(' ');
