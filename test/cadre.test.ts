@@ -69,6 +69,21 @@ describe('cadre commands', () => {
     expect(await say('绑定 方太乡', { userId: 'tg:98', adminCheck: async () => true })).toContain('已绑定');
   });
 
+  it("a resident's question that begins with a command's word is answered, not taken as the command", async () => {
+    const { say, state } = await setup();
+    for (const q of ['统计局的人说方太乡今年交三百八 是不是', '绑定银行卡自动扣医保费可以不 方太乡', '取消提醒 方太乡低保户交多少']) {
+      for (const userId of ['tg:99', 'tg:1']) {
+        const r = await say(q, { userId });
+        expect(r, q).not.toContain('只有群主或管理员');
+        expect(r, q).not.toContain('没找到');
+      }
+    }
+    expect(await state.getSettings('tg:-100')).toBeUndefined();
+    // the commands themselves still work, with what they take
+    expect(await say('统计 7天')).toContain('最近7天');
+    expect(await say('绑定 方太乡')).toContain('已绑定');
+  });
+
   it('reminders need a region; on and off', async () => {
     const { say } = await setup();
     expect(await say('开启提醒')).toContain('请先绑定');

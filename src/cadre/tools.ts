@@ -51,7 +51,11 @@ export class CadreTools implements MessageHandler {
       let rest = t.slice(word.length);
       if (word.startsWith('/')) rest = rest.replace(/^@\w+/, ''); // /bind@our_bot
       else if (rest && !/^[\s:：,，]/.test(rest) && cmd !== 'task' && cmd !== 'stats' && cmd !== 'bind') return null;
-      return { cmd, arg: rest.replace(/^[\s:：,，]+/, '').trim() };
+      const arg = rest.replace(/^[\s:：,，]+/, '').trim();
+      // 统计局的人说… / 绑定银行卡自动扣费可以不 / 取消提醒 方太乡低保户交多少: a resident's question that begins
+      // with a command's word goes to the core, not to the command
+      if (!commandShaped(cmd, arg)) return null;
+      return { cmd, arg };
     }
     // 村里户籍人口200人，特困5人……任务数多少: the task word later in a message with numbers
     if (/\d/.test(t) && this.o.flow.commands.task!.words.some((w) => t.includes(w))) return { cmd: 'task', arg: t };
@@ -206,3 +210,22 @@ export class CadreTools implements MessageHandler {
     ].join('\n');
   }
 }
+
+/** what follows a command's word when it is the command: nothing, or what that command takes */
+function commandShaped(cmd: Command, arg: string): boolean {
+  if (!arg) return true;
+  switch (cmd) {
+    case 'stats':
+      return /^\d+\s*天?$/.test(arg); // 统计 7天
+    case 'bind':
+      return arg.length <= 12 && !QUESTION.test(arg); // 绑定 方太乡
+    case 'task':
+      return /\d/.test(arg); // 任务数 户籍人口1200 特困15
+    case 'askFor':
+      return true;
+    default:
+      return arg.length <= 12 && !QUESTION.test(arg); // 解绑 方太乡, 开启提醒 (what follows is not used)
+  }
+}
+/** words that make the rest a question rather than a command's argument */
+const QUESTION = /[?？吗吧么啥]|什么|怎么|可以|能不能|多少|是不是|要得|不$/;
