@@ -106,6 +106,13 @@ describe('cadre commands', () => {
     const asked = await say('村里户籍人口200人，特困5人，大学生10人，当兵2人，单位参保20人，服刑1人，任务数多少');
     expect(asked).toContain(`= 任务数${200 - 5 - 10 - 2 - 20 - 1}人`);
     expect(await say('任务数 户籍人口100 大学生5')).toContain('没填的按0算');
+    // two words of one term add up (孤儿 参照特困, both 全额资助); 1,200 is 1200
+    expect(await say('任务数 户籍人口1200 孤儿2 特困15')).toContain(`= 任务数${1200 - 17}人`);
+    expect(await say('任务数 户籍人口1,200 特困15')).toContain(`= 任务数${1200 - 15}人`);
+    // numbers of people the formula does not subtract are said back, not silently dropped
+    const extra = await say('户籍人口1200，特困15，低保30人，六类对象3，任务数多少');
+    expect(extra).toContain(`= 任务数${1200 - 15}人`);
+    expect(extra).toMatch(/没有减：低保30、六类对象3/);
     expect(await say('任务数 特困15')).toContain('没看懂');
     expect(await say('任务数 户籍人口10 职工医保300')).toContain('负数');
     await say('绑定 桂阳街道');

@@ -182,15 +182,18 @@ export class CadreTools implements MessageHandler {
     const values = new Map<string, number>();
     const terms = [tc.base, ...tc.minus];
     const words = terms.flatMap((t) => t.words.map((w) => ({ w, key: t.key }))).sort((a, b) => b.w.length - a.w.length);
-    let rest = arg.normalize('NFKC');
+    // 1,200 is 1200
+    let rest = arg.normalize('NFKC').replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
     for (const { w, key } of words) {
-      const re = new RegExp(`${w}\\s*[:：=]?\\s*(\\d+)\\s*人?`);
-      const m = re.exec(rest);
-      if (m && !values.has(key)) {
-        values.set(key, Number(m[1]));
+      // 孤儿2 特困15: two words of one term add up
+      const re = new RegExp(`${w}\\s*[:：=]?\\s*(\\d+)\\s*人?`, 'g');
+      for (const m of [...rest.matchAll(re)]) {
+        values.set(key, (values.get(key) ?? 0) + Number(m[1]));
         rest = rest.slice(0, m.index) + ' '.repeat(m[0].length) + rest.slice(m.index + m[0].length);
       }
     }
+    // 低保30 / 六类对象3: numbers of people the notice's formula does not subtract, said back as not subtracted
+    const unused = [...rest.matchAll(UNUSED_TERM)].map((m) => `${m[1]}${m[2]}`).filter((t) => !/任务/.test(t));
     if (!values.has(tc.base.key)) return this.m('taskBad', { help: this.help('task') });
     const base = values.get(tc.base.key)!;
     const parts = tc.minus.map((t) => ({ t, v: values.get(t.key) ?? 0 }));
@@ -205,6 +208,7 @@ export class CadreTools implements MessageHandler {
       ...parts.map((p) => `− ${p.t.label}${p.v}`),
       `= 任务数${result}人`,
       ...(missing.length ? [`（没填的按0算：${missing.join('、')}）`] : []),
+      ...(unused.length ? [this.m('taskUnused', { terms: unused.join('、') })] : []),
       tc.note,
       src.line(),
     ].join('\n');
@@ -227,5 +231,7 @@ function commandShaped(cmd: Command, arg: string): boolean {
       return arg.length <= 12 && !QUESTION.test(arg); // 解绑 方太乡, 开启提醒 (what follows is not used)
   }
 }
+/** 低保30人 / 六类对象：3: a group of people and a number, left over after the formula's terms were read */
+const UNUSED_TERM = /([\u4e00-\u9fff]{2,8}?)\s*[:：=]?\s*(\d+)\s*人?/g;
 /** words that make the rest a question rather than a command's argument */
 const QUESTION = /[?？吗吧么啥]|什么|怎么|可以|能不能|多少|是不是|要得|不$/;
