@@ -127,6 +127,22 @@ describe('cadre commands', () => {
     expect(await state.sessions.get('tg:-100|tg:1')).toBeUndefined();
     expect(await say('帮村民问')).toContain('用法');
   });
+
+  it('asking for a resident over several messages: the answers go to that dialogue, and the cadre\'s own stays clean', async () => {
+    const { say, state } = await setup();
+    // no region bound: the resident's question needs the region, then who, then the tier and the day
+    expect(await say('帮村民问：他想问医保交好多钱')).toContain('哪个乡镇');
+    expect(await say('桂阳街道')).toContain('哪一类');
+    expect(await say('3')).toContain('哪一档');
+    expect(await say('1')).toContain('哪天缴费');
+    expect(await say('今天')).toContain('特困供养人员·一档');
+    // asked about themselves now: nothing of the resident in it
+    const mine = await say('我自己交好多钱');
+    expect(mine).toContain('哪个乡镇');
+    expect(mine).not.toContain('特困');
+    expect(await state.sessions.get('tg:-100|tg:1|behalf')).toBeUndefined();
+    expect((await state.sessions.get('tg:-100|tg:1'))?.situation.identities).toBeUndefined();
+  });
 });
 
 describe('deadline reminders over a simulated collection period', () => {

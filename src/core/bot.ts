@@ -266,13 +266,27 @@ export class Core {
 
   async handle(msg: IncomingMessage): Promise<Reply[]> {
     // 帮村民问: a dialogue of its own about the other person, apart from the cadre's own, forgotten after the answer
-    const key = sessionKey(msg.chatId, msg.userId) + (msg.onBehalf ? BEHALF_KEY : '');
-    const stored = await this.store.get(key);
+    const own = sessionKey(msg.chatId, msg.userId);
+    let onBehalf = !!msg.onBehalf;
+    let stored = await this.store.get(onBehalf ? own + BEHALF_KEY : own);
+    // 帮村民问 still asking (哪个乡镇？属于哪一类？): the cadre's next messages answer it, not the cadre's own dialogue
+    let ownSession: Session | undefined;
+    if (!onBehalf && stored?.behalfOpen) {
+      const b = await this.store.get(own + BEHALF_KEY);
+      if (b && b.asking !== null) {
+        ownSession = stored;
+        stored = b;
+        onBehalf = true;
+      } else {
+        stored.behalfOpen = undefined; // answered, or forgotten after the idle time
+      }
+    }
+    const key = onBehalf ? own + BEHALF_KEY : own;
     const { yes, text } = this.addressed(msg, stored);
     if (!yes) return [];
     const replyTo = msg.chatType === 'group' ? { userId: msg.userId, name: msg.userName } : undefined;
     const s = stored ?? newSession(msg.time);
-    if (msg.onBehalf) s.onBehalf = true;
+    if (onBehalf) s.onBehalf = true;
     if (msg.nonText) {
       // one hint, not one per picture
       if (s.hintedAt !== undefined && msg.time - s.hintedAt < NON_TEXT_HINT_MS) return [];
@@ -302,12 +316,22 @@ export class Core {
     // chrono-node is loaded by the first message with a date only it reads
     if (!dateParserReady()) await this.understander.prepare(text, turn.today);
     this.step(turn, text);
+    if (onBehalf) s.onBehalf = true; // (重新开始 inside it starts the other person's question over)
     // the words that opened this question (a bare choice number is not a question), for the statistics
     if (fresh && !turn.command && !ONLY_NUMBERS.test(text)) s.question = text.slice(0, 100);
     s.updatedAt = msg.time;
     if (s.onBehalf && s.asking === null) {
       await this.store.delete(key); // nothing about the other person is kept after the answer
     } else await this.store.set(key, s);
+    if (s.onBehalf) {
+      // the cadre's own dialogue knows whether the other one is still asking
+      const mine = ownSession ?? (await this.store.get(own)) ?? newSession(msg.time);
+      const open = s.asking !== null || undefined;
+      if (mine.behalfOpen !== open) {
+        mine.behalfOpen = open;
+        await this.store.set(own, mine);
+      }
+    }
     const reply: Reply = { text: turn.out.join('\n'), choices: turn.choices, replyTo };
     const info = turnInfoOf(msg);
     if (info) {

@@ -105,6 +105,8 @@ export interface Session {
   answered: boolean;
   /** the person asked about is someone else (帮村民问): nothing about them is kept after the dialogue */
   onBehalf?: boolean;
+  /** (the asker's own dialogue) a 帮村民问 dialogue is still asking: the next messages answer it */
+  behalfOpen?: boolean;
   /** the words that opened the current question (masked by the guards), for the statistics */
   question?: string;
   /** the regions offered when the region was asked after a county or province name (兴国 → 方太乡 only) */
