@@ -229,6 +229,10 @@ const PUNCT = /[\s\p{P}\p{S}]+/gu;
 const NOT_IN = /不在|不是|没在|没有在/;
 const RELATIVE_DAY = /[今明昨前]天|周|星期/;
 /** 3月份交的 / 去年12月交了: a month of payment without its day */
+/** words of a payment still to make: a day said without its year is then not in the past */
+const STILL_TO_PAY = /还能交|还可以交|能不能交|来得及|打算|准备|到时候|再交|要交吗|能交吗|还能缴|去交/;
+/** how many days back a day said with 还能交 may still mean the one just past */
+const STILL_TO_PAY_PAST = 60;
 /** 两千零二十四年 / 二千零二十三年 */
 const CN_THOUSANDS_YEAR = /[两二]千零?([一二三四五六七八九十]{1,3})年/g;
 /** a month named (2月, 明年3月初, 腊月 is lunar and read elsewhere) */
@@ -1031,7 +1035,12 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
       u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
       continue;
     }
-    const base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
+    // (10月1号还能交不, asked in March: a day still to come, not last October's)
+    let base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
+    // (3月10号还能交吗, asked on 3月15日, is about those days just past)
+    if (!d.yearCertain && daysBetween(base, ctx.today) > STILL_TO_PAY_PAST && STILL_TO_PAY.test(text)) {
+      base = withYear(d.date, Number(ctx.today.slice(0, 4)) + (d.date.slice(5) < ctx.today.slice(5) ? 1 : 0));
+    }
     // 6月1号住院能报吗 / 4月14号能用吗 / 今天住院能报吗: a day asked about (the words right after it, not 交的)
     // (10月5日交还有用吗: a paying word between makes it the day of payment)
     // (住院是7月8号: the words may also stand right before it)
