@@ -189,6 +189,8 @@ interface Turn {
   lunar?: boolean;
   /** paid in a month without the day (3月份交的): the answer asks for the day */
   paidMonthOnly?: boolean;
+  /** 国庆节交 / 过完年交: a time of payment said in words the bot does not turn into a day */
+  dayUnread?: string;
   /** 等待期多久: without a day of payment, the cover of each payment window */
   overview?: boolean;
   /** 交晚了要多交钱吗 */
@@ -425,6 +427,7 @@ export class Core {
     t.unlisted = u.unlistedMeans;
     if (u.lunar) t.lunar = true;
     if (u.paidMonthOnly) t.paidMonthOnly = true;
+    if (u.dayUnread) t.dayUnread = u.dayUnread;
     if (u.overview) t.overview = true;
     if (u.surchargeAsked) t.surchargeAsked = true;
     t.named = u.identities.length > 0;
@@ -767,7 +770,7 @@ export class Core {
     // (a named person may have rules of their own: 大学新生, 新生儿)
     // 腊月二十交的，今天能用吗: no solar day to count from; what each payment window gives, and the lunar line
     // (3月份交的，6月份能报吗: the same, the day of the month is missing)
-    const lunarOnly = (t.lunar || t.paidMonthOnly) && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
+    const lunarOnly = (t.lunar || t.paidMonthOnly || !!t.dayUnread) && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
     if (lunarOnly || (t.overview && sit.paidOn === undefined && !sit.asked?.askedOn && !sit.asked?.askedMonth && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
       return this.finishWith(t, coverOverview(t.region, this.answerOptions(t)));
     }
@@ -835,6 +838,7 @@ export class Core {
     t.out.push(...parts.lines);
     if (t.lunar) t.out.push(this.chat.lunarDate);
     else if (t.paidMonthOnly && !t.s.situation.paidOn) t.out.push(this.chat.paidMonthOnly);
+    else if (t.dayUnread && !t.s.situation.paidOn) t.out.push(fill(this.chat.dayUnread, { word: t.dayUnread }));
     t.ended = endedAs(parts);
     t.endedTopics = s.flow === 'pay' ? ['pay'] : [...s.topics];
     if (t.today > this.tables.notice(notice).lastDay) {

@@ -64,6 +64,7 @@ const chatSchema = z
         paidMonthOnly: z.string().min(1),
         dayNeeded: z.string().min(1),
         lunarDayNeeded: z.string().min(1),
+        dayUnread: z.string().min(1),
         eachPersonHead: z.string().min(1),
         eachCoverHead: z.string().min(1),
         headcountTotal: z.string().min(1),

@@ -38,6 +38,8 @@ export interface Understanding {
   paidMonthOnly?: boolean;
   /** 打算哪天缴费？——明年2月 / 过完年: a time of payment without its day */
   dayMissing?: boolean;
+  /** 国庆节交 / 过完年交 (no question asked): the words of a time the bot does not turn into a day */
+  dayUnread?: string;
   /** a month asked about (3月10号交的，5月份住院能报吗): its first and last day */
   askedMonth?: { from: IsoDate; to: IsoDate };
   bornOn?: IsoDate;
@@ -231,6 +233,8 @@ const RELATIVE_DAY = /[今明昨前]天|周|星期/;
 /** 3月份交的 / 去年12月交了: a month of payment without its day */
 /** words of a payment still to make: a day said without its year is then not in the past */
 const STILL_TO_PAY = /还能交|还可以交|能不能交|来得及|打算|准备|到时候|再交|要交吗|能交吗|还能缴|去交/;
+/** right after a day: it was paid already (12月5号交的) */
+const PAID_ALREADY = /^\s*(?:已经)?[交缴](?:的|了|过)|^\s*就[交缴]了/;
 /** how many days back a day said with 还能交 may still mean the one just past */
 const STILL_TO_PAY_PAST = 60;
 /** 两千零二十四年 / 二千零二十三年 */
@@ -614,7 +618,7 @@ export class Understander {
     u.unknownPlace = this.unknownPlace(text, found, studySpans);
     // 腊月二十 / 农历十二月二十: lunar days are not computed with (十二月二十 would be read as a solar day)
     if (this.lunarRe.test(text)) u.lunar = true;
-    else readDates(text, u, ctx, (t) => this.cueSpans(t));
+    else readDates(text, u, ctx, (t) => this.cueSpans(t), notice?.windows[0]?.from);
     if (!u.askedOn && !u.lunar && text.includes('月')) this.readAskedMonth(text, u, ctx.today);
     if (!u.paidOn && !u.lunar && text.includes('月') && PAID_MONTH.test(text)) {
       u.paidMonthOnly = true;
@@ -626,8 +630,12 @@ export class Understander {
     if (u.paidDays && !u.topics.length) u.topics.push('cover');
     this.readBirth(u, ctx.today);
     // 打算哪天缴费？——明年2月 / 下个月 / 过完年 / 腊月二十: no (solar) day to count from
-    if (ctx.asking === 'paidOn' && !u.paidOn && (u.lunar || MONTH_NAMED.test(text) || this.words.vagueDays.some((w) => text.includes(w)))) {
+    const vague = u.paidOn ? undefined : this.words.vagueDays.find((w) => text.includes(w));
+    if (ctx.asking === 'paidOn' && !u.paidOn && (u.lunar || MONTH_NAMED.test(text) || vague)) {
       u.dayMissing = true;
+    } else if (vague && !u.lunar && !u.paidMonthOnly && !u.askedOn && !u.askedMonth) {
+      // 国庆节交，什么时候能报销: not counted as paying today
+      u.dayUnread = vague;
     }
     u.recognised = recognised(u) || !!u.dayMissing;
     // 交医保 / 我想问问医保的事: nothing to go on yet, but a question is coming: the dialogue asks what it needs
@@ -1021,7 +1029,8 @@ function attached(cues: Span[], d: FoundDate, text: string, dates: FoundDate[] =
  * dates: a birthday when 出生 / 生的… is attached to it (or when the birthday is asked), else the day of payment
  * (the day after, near 之后; the day before, right before 前)
  */
-function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSpans: (text: string) => CueSpans) {
+/** `firstPay`: the first day of payment of the notice asked about (a day paid already is not before it) */
+function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSpans: (text: string) => CueSpans, firstPay?: IsoDate) {
   const dates = findDates(text, ctx.today);
   if (!dates.length) return;
   const { birth, after, before, paid, asked } = cueSpans(text);
@@ -1040,6 +1049,12 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
     // (3月10号还能交吗, asked on 3月15日, is about those days just past)
     if (!d.yearCertain && daysBetween(base, ctx.today) > STILL_TO_PAY_PAST && STILL_TO_PAY.test(text)) {
       base = withYear(d.date, Number(ctx.today.slice(0, 4)) + (d.date.slice(5) < ctx.today.slice(5) ? 1 : 0));
+    }
+    // 12月5号交的, asked in June: paid already, so the last 12月5日, not the coming one
+    // (not before the notice's first day of payment: 一月十号交的, said in November, is the coming one)
+    if (!d.yearCertain && base > ctx.today && PAID_ALREADY.test(text.slice(d.end, d.end + 4))) {
+      const past = latestPast(d.date, ctx.today);
+      if (firstPay && past >= firstPay) base = past;
     }
     // 6月1号住院能报吗 / 4月14号能用吗 / 今天住院能报吗: a day asked about (the words right after it, not 交的)
     // (10月5日交还有用吗: a paying word between makes it the day of payment)
