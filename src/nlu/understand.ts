@@ -233,6 +233,8 @@ const RELATIVE_DAY = /[今明昨前]天|周|星期/;
 /** 3月份交的 / 去年12月交了: a month of payment without its day */
 /** words of a payment still to make: a day said without its year is then not in the past */
 const STILL_TO_PAY = /还能交|还可以交|能不能交|来得及|打算|准备|到时候|再交|要交吗|能交吗|还能缴|去交/;
+/** 3号 / 二十号: a day of the month with no month before it (月, 年, digits and 初 are not before it) */
+const BARE_DAY = /(?<![\d月.\/\-年初一二三四五六七八九十])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*号/g;
 /** right after a day: it was paid already (12月5号交的) */
 const PAID_ALREADY = /^\s*(?:已经)?[交缴](?:的|了|过)|^\s*就[交缴]了/;
 /** how many days back a day said with 还能交 may still mean the one just past */
@@ -1314,6 +1316,17 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
     if (day === null) continue;
     const shift = m[1] === '上' ? -1 : m[1] === '下' ? 1 : 0;
     const month = t.add(shift, 'month');
+    push({ date: iso(month.year(), month.month() + 1, day), ...at(m), yearCertain: true });
+  }
+  if (text.includes('号')) for (const m of text.matchAll(BARE_DAY)) {
+    // 3号交 / 20号交的: a day of a month not named — this month's; one still to come when only 交 follows and the
+    // day has passed (the coming month's), one past when 交的 / 交了 follows and the day is still ahead (last month's)
+    const day = cnNumber(m[1]!);
+    if (day === null || day < 1 || day > 31) continue;
+    const paid = PAID_ALREADY.test(text.slice(m.index! + m[0].length, m.index! + m[0].length + 4));
+    const shift = paid ? (day > t.date() ? -1 : 0) : day < t.date() && /^\s*[再才去就]?[交缴]/.test(text.slice(m.index! + m[0].length)) ? 1 : 0;
+    const month = t.startOf('month').add(shift, 'month');
+    if (day > month.daysInMonth()) continue;
     push({ date: iso(month.year(), month.month() + 1, day), ...at(m), yearCertain: true });
   }
   if (text.includes('月底')) {
