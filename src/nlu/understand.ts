@@ -1197,6 +1197,15 @@ function fullYears(born: IsoDate, today: IsoDate): number {
   return today.slice(5) < born.slice(5) ? years - 1 : years;
 }
 
+/** a month and day without a year; 2月29日 in a year without it is the nearest leap year's */
+function yearless(year: number, month: number, day: number, span: { index: number; end: number }): FoundDate {
+  if (month === 2 && day === 29 && !isIsoDate(iso(year, 2, 29))) {
+    const leap = [year + 1, year - 1, year + 2, year - 2, year + 3, year - 3].find((y) => isIsoDate(iso(y, 2, 29)))!;
+    return { date: iso(leap, 2, 29), ...span, yearCertain: true };
+  }
+  return { date: iso(year, month, day), ...span, yearCertain: false };
+}
+
 function latestPast(date: IsoDate, today: IsoDate): IsoDate {
   const year = Number(today.slice(0, 4));
   const d = withYear(date, year);
@@ -1293,7 +1302,7 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
     push({ date: iso(Number(m[1]), Number(m[2]), Number(m[3])), ...at(m), yearCertain: true });
   }
   if (text.includes('.')) for (const m of text.matchAll(SHORT_DOTTED)) {
-    push({ date: iso(t.year(), Number(m[1]), Number(m[2])), ...at(m), yearCertain: false });
+    push(yearless(t.year(), Number(m[1]), Number(m[2]), at(m)));
   }
   // (same length: the positions of the other words stay where they were)
   if (text.includes('元月')) text = text.replace(FIRST_MONTH, '1月');
@@ -1301,9 +1310,13 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
   const month = text.includes('月');
   if (month) for (const m of text.matchAll(NUMERIC_DATE)) {
     // the commonest way to write a day; chrono reads the rest (十二月三十一日, 下周一, 今天...)
-    let y = m[1] ? Number(m[1]) : t.year();
+    if (!m[1]) {
+      push(yearless(t.year(), Number(m[2]), Number(m[3]), at(m)));
+      continue;
+    }
+    let y = Number(m[1]);
     if (y < 100) y += 2000; // 24年1月15日
-    push({ date: iso(y, Number(m[2]), Number(m[3])), ...at(m), yearCertain: !!m[1] });
+    push({ date: iso(y, Number(m[2]), Number(m[3])), ...at(m), yearCertain: true });
   }
   if (month) for (const m of text.matchAll(REL_YEAR_DATE)) {
     const year = t.year() + ({ 今: 0, 去: -1, 明: 1, 前: -2 } as Record<string, number>)[m[1]!]!;
