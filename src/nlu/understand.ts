@@ -209,7 +209,7 @@ const BARE_AMOUNT = /(\d{3,4})\s*(?:元|块)?/g;
 const MONEY = /(?<![\d.])(\d{1,5})\s*(?:元(?!旦)|块)|(?:交|缴|付)了?(\d{2,4})(?![\d岁年月日号天档周个.])/g;
 const DOTTED_DATE = /(\d{4})[./](\d{1,2})[./](\d{1,2})/g;
 /** 2.15交的 / 1.31号: month.day, only right before 交/缴/号/日 (2.15元 is money) */
-const SHORT_DOTTED = /(?<![\d.])(\d{1,2})\.(\d{1,2})(?=\s*(?:号|日|交|缴|那天))/g;
+const SHORT_DOTTED = /(?<![\d./])(\d{1,2})[./](\d{1,2})(?![\d./])(?=\s*(?:号|日|交|缴|那天))/g;
 /** 元月5号 is January */
 const FIRST_MONTH = /元月/g;
 const NUMERIC_DATE = /(?<![\d年])(?:(\d{4}|\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]/g;
@@ -1301,7 +1301,7 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
   if (text.includes('.') || text.includes('/')) for (const m of text.matchAll(DOTTED_DATE)) {
     push({ date: iso(Number(m[1]), Number(m[2]), Number(m[3])), ...at(m), yearCertain: true });
   }
-  if (text.includes('.')) for (const m of text.matchAll(SHORT_DOTTED)) {
+  if (text.includes('.') || text.includes('/')) for (const m of text.matchAll(SHORT_DOTTED)) {
     push(yearless(t.year(), Number(m[1]), Number(m[2]), at(m)));
   }
   // (same length: the positions of the other words stay where they were)
