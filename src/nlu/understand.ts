@@ -1029,15 +1029,18 @@ function attached(cues: Span[], d: FoundDate, text: string, dates: FoundDate[] =
 
 /**
  * dates: a birthday when 出生 / 生的… is attached to it (or when the birthday is asked), else the day of payment
- * (the day after, near 之后; the day before, right before 前)
+ * (the day after, near 之后; the day before, right before 前). `firstPay`: the first day of payment of the notice
+ * asked about (a day paid already is not before it).
  */
-/** `firstPay`: the first day of payment of the notice asked about (a day paid already is not before it) */
 function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSpans: (text: string) => CueSpans, firstPay?: IsoDate) {
   const dates = findDates(text, ctx.today);
   if (!dates.length) return;
   const { birth, after, before, paid, asked } = cueSpans(text);
   // the day of payment: one said with 交的 / 交了 before any other
   let paidCued = false;
+  /** each date's day once its year is settled */
+  const resolved = new Map<FoundDate, IsoDate>();
+  let askedYearless = false;
   for (const d of dates) {
     const toBirth = attached(birth, d, text, dates);
     const toPaid = attached(paid, d, text, dates);
@@ -1058,6 +1061,7 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
       const past = latestPast(d.date, ctx.today);
       if (firstPay && past >= firstPay) base = past;
     }
+    resolved.set(d, base);
     // 6月1号住院能报吗 / 4月14号能用吗 / 今天住院能报吗: a day asked about (the words right after it, not 交的)
     // (10月5日交还有用吗: a paying word between makes it the day of payment)
     // (住院是7月8号: the words may also stand right before it)
@@ -1067,7 +1071,10 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
         : c.end <= d.index && c.end >= d.index - ASKED_GAP && !BETWEEN_ASKED.test(text.slice(c.end, d.index));
     if (toPaid === Infinity && asked.some(askedNear)) {
       // 交的…90天后是几号: counted from the payment, not from today; the cover line answers it
-      if (!DAYS_LATER.test(text.slice(d.index, d.end))) u.askedOn = base;
+      if (!DAYS_LATER.test(text.slice(d.index, d.end))) {
+        u.askedOn = base;
+        askedYearless = !d.yearCertain;
+      }
       continue;
     }
     // 今天交，是从2月1号开始还是90天后: the first day said is the payment, unless a later one is said with 交的,
@@ -1086,8 +1093,26 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
     // 我老婆1月15号交的，我2月20号交的 / 1月31号交和2月1号交有区别吗: every day of payment, for an answer per payment
     if ((toPaid < Infinity || (paying && COMPARE.test(text))) && !u.paidDays?.includes(u.paidOn)) (u.paidDays ??= []).push(u.paidOn);
   }
+  // 3月1号交的，6月1号住院能报吗 (asked in November): a day asked about with no year is not before the payment
+  if (askedYearless && u.askedOn && u.paidOn && u.askedOn < u.paidOn) {
+    const later = withYear(u.askedOn, Number(u.askedOn.slice(0, 4)) + 1);
+    if (later >= u.paidOn) u.askedOn = later;
+  }
+  // 3月5号到10号之间交的: a range of days to pay in, each end answered (the cover differs)
+  for (let i = 0; i + 1 < dates.length; i++) {
+    const [a, b] = [dates[i]!, dates[i + 1]!];
+    const ra = resolved.get(a);
+    const rb = resolved.get(b);
+    if (ra && rb && ra < rb && RANGE_GAP.test(text.slice(a.end, b.index))) {
+      u.paidOn = ra;
+      u.paidDays = [ra, rb];
+      break;
+    }
+  }
   if (u.paidDays && u.paidDays.length < 2) delete u.paidDays;
 }
+/** what stands between the two ends of a range of days (3月5号到10号) */
+const RANGE_GAP = /^\s*(?:到|至|~|～|-|—|或者|或)\s*$/;
 
 /** 有区别吗 / 哪个好: two days of payment compared */
 const COMPARE = /区别|不一样|不同|哪个好|哪个划算|差别/;
