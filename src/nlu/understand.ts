@@ -124,7 +124,8 @@ type Tag =
   | { k: 'overview' }
   | { k: 'neutral' }
   | { k: 'surcharge' }
-  | { k: 'means' };
+  | { k: 'means' }
+  | { k: 'vague' };
 
 /** words that tell what a date next to them is: a birthday (出生), the day after (之后), a payment made (交了) */
 type Cue = 'birth' | 'after' | 'before' | 'paid' | 'asked';
@@ -230,7 +231,6 @@ const PUNCT = /[\s\p{P}\p{S}]+/gu;
 /** “不在重庆” to 大学在重庆市内吗 */
 const NOT_IN = /不在|不是|没在|没有在/;
 const RELATIVE_DAY = /[今明昨前]天|周|星期/;
-/** 3月份交的 / 去年12月交了: a month of payment without its day */
 /** words of a payment still to make: a day said without its year is then not in the past */
 const STILL_TO_PAY = /还能交|还可以交|能不能交|来得及|打算|准备|到时候|再交|要交吗|能交吗|还能缴|去交/;
 /** 3号 / 二十号: a day of the month with no month before it (月, 年, digits and 初 are not before it) */
@@ -270,6 +270,8 @@ interface Found {
   means: { match: Match<Tag>; used: boolean }[];
   /** channel names of every notice, the same way (渝快办 asked in 方太乡 is a way its notice does not list) */
   channelWords: { match: Match<Tag>; used: boolean }[];
+  /** the first time of payment said without its day (国庆节, 过完年, 下个月: chat.yaml vagueDays) */
+  vague?: string;
 }
 
 interface Span {
@@ -323,6 +325,8 @@ export class Understander {
   private readonly openers: string[];
   /** the length of the longest whole-message word: a choice, a yes / no, a thanks */
   private readonly longestBare: number;
+  /** each notice's own place names (its township, county, province…): 户口在垫江 is no household elsewhere there */
+  private readonly homeNames = new Map<string, Set<string>>();
   /** a place word → the short name of its province (重庆, 江西, 其他) */
   private readonly provinceOf = new Map<string, string>();
   /** 在重庆读大学 / 重庆的大学: where a student studies (built once, from all place words) */
@@ -379,6 +383,7 @@ export class Understander {
     for (const n of rules.notices) {
       const key = n.region.provinceNames[0]!;
       const names = new Set([n.region.short, n.region.township, ...n.region.aliases]);
+      this.homeNames.set(n.id, new Set([...names, ...n.region.provinceNames, ...n.region.broader]));
       for (const a of names) t.add(a, { k: 'region', id: n.id });
       for (const a of words.regionTypos[n.id] ?? []) if (!names.has(a)) t.add(a, { k: 'region', id: n.id, typo: true });
       for (const b of new Set(broaderNames(n))) {
@@ -413,6 +418,7 @@ export class Understander {
     for (const w of lx.channelAsk) t.add(w, { k: 'channelAsk' });
     for (const w of lx.coverOverview) t.add(w, { k: 'topic', topic: 'cover' }).add(w, { k: 'overview' });
     for (const w of lx.payMeans) t.add(w, { k: 'means' });
+    for (const w of words.vagueDays) t.add(w, { k: 'vague' });
     // the date cues have a trie of their own: a longer word of the lexicon that holds one (刚出生, 学校交了) must not hide it
     for (const w of lx.dateAfter) this.cues.add(w, 'after');
     for (const w of lx.dateBefore) this.cues.add(w, 'before');
@@ -632,7 +638,7 @@ export class Understander {
     if (u.paidDays && !u.topics.length) u.topics.push('cover');
     this.readBirth(u, ctx.today);
     // 打算哪天缴费？——明年2月 / 下个月 / 过完年 / 腊月二十: no (solar) day to count from
-    const vague = u.paidOn ? undefined : this.words.vagueDays.find((w) => text.includes(w));
+    const vague = u.paidOn ? undefined : found.vague;
     if (ctx.asking === 'paidOn' && !u.paidOn && (u.lunar || MONTH_NAMED.test(text) || vague)) {
       u.dayMissing = true;
     } else if (vague && !u.lunar && !u.paidMonthOnly && !u.askedOn && !u.askedMonth) {
@@ -737,6 +743,9 @@ export class Understander {
             break;
           case 'means':
             way(found.means, m, used);
+            break;
+          case 'vague':
+            found.vague ??= m.word;
             break;
           case 'channelUse':
             useEnd = m.end;
@@ -865,7 +874,6 @@ export class Understander {
     if (u.identities.length) u.ordinary = false;
   }
 
-  /** 在学校交了 / 在外地交了医保: already paid somewhere else (not 学校没交家里交了) */
   /**
    * 我老公在单位有职工医保，我没工作，我怎么交: an identity said of a relative (lexicon relativeSubject), then a
    * clause about the asker (我…, not 帮他/给她), is the relative's, not the asker's
@@ -901,6 +909,7 @@ export class Understander {
     }
   }
 
+  /** 在学校交了 / 在外地交了医保: already paid somewhere else (not 学校没交家里交了) */
   private readPaidElsewhere(text: string, u: Understanding) {
     if (u.facts.insuredAtSchool) u.paidElsewhere = true;
     else if (this.paidVerb.test(text)) for (const m of text.matchAll(this.paidElsewhereRe)) {
@@ -910,28 +919,25 @@ export class Understander {
     }
   }
 
-  /** 在重庆大学城读书 / 在重庆读书的大学生: a place of study and a university mentioned → a 高校大学生 */
   /**
    * 户口在四川 / 外地户口: the household is registered elsewhere (a fact some rules turn on), and that identity;
    * 在深圳打工: living elsewhere
    */
   private readHukou(text: string, u: Understanding, notice: Notice) {
+    const home = this.homeNames.get(notice.id)!;
     if (text.includes('户')) {
       const m = this.hukouRe.exec(text);
-      const r = notice.region;
-      if (m && ![...r.provinceNames, ...r.broader, ...r.aliases, r.short, r.township].includes(m[1]!) && !u.identities.includes(this.hukouIdentity)) {
-        u.identities.push(this.hukouIdentity);
-      }
+      if (m && !home.has(m[1]!) && !u.identities.includes(this.hukouIdentity)) u.identities.push(this.hukouIdentity);
     }
     if (u.identities.includes(this.hukouIdentity)) u.facts.localHukou = false;
     if (u.negated.includes(this.permitIdentity)) u.facts.residencePermit = false;
     if (!u.identities.includes(this.awayIdentity) && !u.negated.includes(this.awayIdentity) && this.awayVerb.test(text)) {
       const m = this.awayRe.exec(text);
-      const r = notice.region;
-      if (m && ![...r.provinceNames, ...r.broader, ...r.aliases, r.short, r.township].includes(m[1]!)) u.identities.push(this.awayIdentity);
+      if (m && !home.has(m[1]!)) u.identities.push(this.awayIdentity);
     }
   }
 
+  /** 在重庆大学城读书 / 在重庆读书的大学生: a place of study and a university mentioned → a 高校大学生 */
   private readCollegeByPlace(text: string, u: Understanding, studySpans: StudySpan[]) {
     if (!studySpans.length || !this.collegeWords.test(text)) return;
     if (STUDENTS.some((id) => u.identities.includes(id) || u.negated.includes(id))) return;
