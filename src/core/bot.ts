@@ -185,12 +185,11 @@ interface Turn {
   undecided: string[];
   /** ways of paying asked about that the region's notice does not list (现金 in 桂阳街道) */
   unlisted: string[];
-  /** a lunar-calendar day was named: the answer says it was not computed with */
-  lunar?: boolean;
-  /** paid in a month without the day (3月份交的): the answer asks for the day */
-  paidMonthOnly?: boolean;
-  /** 国庆节交 / 过完年交: a time of payment said in words the bot does not turn into a day */
-  dayUnread?: string;
+  /**
+   * a time of payment said without a day to count from (腊月二十, 3月份交的, 国庆节交): the answer says it was not
+   * counted with and asks for the day
+   */
+  dayNote?: string;
   /** 等待期多久: without a day of payment, the cover of each payment window */
   overview?: boolean;
   /** 交晚了要多交钱吗 */
@@ -425,9 +424,8 @@ export class Core {
     }
     t.undecided = u.undecidedTopics;
     t.unlisted = u.unlistedMeans;
-    if (u.lunar) t.lunar = true;
-    if (u.paidMonthOnly) t.paidMonthOnly = true;
-    if (u.dayUnread) t.dayUnread = u.dayUnread;
+    const dayNote = u.lunar ? this.chat.lunarDate : u.paidMonthOnly ? this.chat.paidMonthOnly : u.dayUnread ? fill(this.chat.dayUnread, { word: u.dayUnread }) : undefined;
+    if (dayNote) t.dayNote = dayNote;
     if (u.overview) t.overview = true;
     if (u.surchargeAsked) t.surchargeAsked = true;
     t.named = u.identities.length > 0;
@@ -447,16 +445,10 @@ export class Core {
     const anew = whoAnew(sit, u);
     // 已经在别处交过, 6月1号能报吗, 交65元可以吗… hold for the question they were said in
     sit.asked = undefined;
-    if (anew) forgetWho(sit);
-    else if (u.also && sit.identities?.length) {
-      // 我也是低保户 / 还是残疾人: one more category of the same person (就高原则), added to the ones said
-    } else if (u.identities.length || u.ordinary || u.negated.length) {
-      // someone else, or the same person described anew
-      if (!u.correction) sit.identities = undefined;
-      sit.facts = {};
-      sit.bornOn = undefined;
-      sit.bornYear = undefined;
-    }
+    // someone else, or the same person described anew (不对，… keeps the categories to correct; 我也是低保户 /
+    // 还是残疾人 adds one more to the same person, 就高原则)
+    const described = u.identities.length || u.ordinary || u.negated.length;
+    if (anew || (described && !(u.also && sit.identities?.length))) forgetWho(sit, !anew && u.correction);
     if (u.regionIds.length === 1 && u.regionIds[0] !== sit.region) {
       // another township and someone named anew (桂阳街道的大学生交多少, 我妹妹在桂阳街道): a question of its own, and the day said for
       // the other one is asked again; 那桂阳街道呢 compares, and keeps it
@@ -770,8 +762,8 @@ export class Core {
     // (a named person may have rules of their own: 大学新生, 新生儿)
     // 腊月二十交的，今天能用吗: no solar day to count from; what each payment window gives, and the lunar line
     // (3月份交的，6月份能报吗: the same, the day of the month is missing)
-    const lunarOnly = (t.lunar || t.paidMonthOnly || !!t.dayUnread) && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
-    if (lunarOnly || (t.overview && sit.paidOn === undefined && !sit.asked?.askedOn && !sit.asked?.askedMonth && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
+    const noDay = !!t.dayNote && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
+    if (noDay || (t.overview && sit.paidOn === undefined && !sit.asked?.askedOn && !sit.asked?.askedMonth && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
       return this.finishWith(t, coverOverview(t.region, this.answerOptions(t)));
     }
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));
@@ -836,9 +828,7 @@ export class Core {
     const { s } = t;
     const notice = t.region!;
     t.out.push(...parts.lines);
-    if (t.lunar) t.out.push(this.chat.lunarDate);
-    else if (t.paidMonthOnly && !t.s.situation.paidOn) t.out.push(this.chat.paidMonthOnly);
-    else if (t.dayUnread && !t.s.situation.paidOn) t.out.push(fill(this.chat.dayUnread, { word: t.dayUnread }));
+    if (t.dayNote) t.out.push(t.dayNote);
     t.ended = endedAs(parts);
     t.endedTopics = s.flow === 'pay' ? ['pay'] : [...s.topics];
     if (t.today > this.tables.notice(notice).lastDay) {
@@ -956,8 +946,9 @@ function whoAnew(sit: KnownSituation, u: Understanding): boolean {
   return !!u.self && !!(u.alternative || sit.asked?.aboutOther || sit.asked?.several || sit.asked?.withOrdinary);
 }
 
-function forgetWho(sit: KnownSituation) {
-  sit.identities = undefined;
+/** what was known about the person (`keepIdentities`: a correction works on the categories said) */
+function forgetWho(sit: KnownSituation, keepIdentities = false) {
+  if (!keepIdentities) sit.identities = undefined;
   sit.facts = {};
   sit.bornOn = undefined;
   sit.bornYear = undefined;
