@@ -218,25 +218,18 @@ function reachesLaterLines(q: Quote, o: AnswerOptions, src: Sources): string[] {
   return [fill(o.messages.reachesLater, { who: plainName(r.name) })];
 }
 
-/** 两个特困一个低保: one line per kind of person, with that kind's own fee (the first line of its fee text) */
-function eachPersonLines(quotes: Quote[], src: Sources): string[] {
-  return quotes.map((p) => {
-    const who = whoOf(p);
-    if (p.enrol.status !== 'here') return `${who}：${enrolText(p, src)[0]!.replace(LINE_LEAD, '')}`;
-    if (p.fee.status === 'none') return `${who}：${p.fee.text}`;
-    // (an amount the notice leaves open: 要交多少：通知未明确。 and why, on one line in this list)
-    if (p.fee.status === 'undecided') return `${who}：要交多少：${UNDECIDED}。${p.fee.text}。`;
-    return `${who}：${feeText(p, src)[0]!.replace(FEE_LEAD, '')}`;
-  });
+/**
+ * 两个特困一个低保 / 我是普通人，儿子在读大学，什么时候能用: one line per kind of person, with what `line` says of
+ * that kind (its fee, its cover), or where it enrols when that is not here
+ */
+function eachLines(quotes: Quote[], src: Sources, line: (p: Quote) => string): string[] {
+  return quotes.map((p) => `${whoOf(p)}：${p.enrol.status !== 'here' ? enrolText(p, src)[0]!.replace(LINE_LEAD, '') : line(p)}`);
 }
-/** 我是普通人，儿子在读大学，什么时候能用: one line per kind of person, with that kind's own cover (or where it enrols) */
-function eachCoverLines(quotes: Quote[], src: Sources): string[] {
-  return quotes.map((p) => {
-    const who = whoOf(p);
-    if (p.enrol.status !== 'here') return `${who}：${enrolText(p, src)[0]!.replace(LINE_LEAD, '')}`;
-    return `${who}：${coverText(p, src)[0]!.replace(LINE_LEAD, '')}`;
-  });
-}
+/** a kind's own fee: the first line of its fee text (an amount left open: 通知未明确 and why, on the one line) */
+const feeOf = (p: Quote, src: Sources) =>
+  p.fee.status === 'none' ? p.fee.text : p.fee.status === 'undecided' ? `要交多少：${UNDECIDED}。${p.fee.text}。` : feeText(p, src)[0]!.replace(FEE_LEAD, '');
+/** a kind's own cover: the first line of its cover text */
+const coverOf = (p: Quote, src: Sources) => coverText(p, src)[0]!.replace(LINE_LEAD, '');
 const FEE_LEAD = /^要交：/;
 /** 参保地： / 是否在这里参保：, before what the line says */
 const LINE_LEAD = /^[^：]*：/;
@@ -307,7 +300,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
     const parts = q.fee.amounts.map((a) => `${a.tierName ?? ''}${a.amount}元×${n}=${a.amount * n}元`);
     perPerson.push(fill(o.messages.headcountTotal, { n: String(n), total: parts.join('，') }));
   }
-  if (showFee && each) sections.push([o.messages.eachPersonHead, ...eachPersonLines(each, src), o.messages.perPerson]);
+  if (showFee && each) sections.push([o.messages.eachPersonHead, ...eachLines(each, src, (p) => feeOf(p, src)), o.messages.perPerson]);
   else if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o), ...reachesLaterLines(q, o, src)]);
   // (several payments already made, asked about their cover: no deadline to tell)
   const showDeadline = (want('deadline') || want('fee') || (want('cover') && !o.eachPaid)) && !notHere;
@@ -319,7 +312,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const late = q.window.status === 'in' && q.window.window !== q.windows[0];
   // enrolled elsewhere, the notice may still say when the cover starts (在渝高校新生 who enrolled at school, 二（二）)
   const showCover = (want('cover') || ((want('deadline') || want('fee')) && late)) && !closed && (!notHere || q.cover.status !== 'none');
-  if (showCover && each) sections.push([o.messages.eachCoverHead, ...eachCoverLines(each, src)]);
+  if (showCover && each) sections.push([o.messages.eachCoverHead, ...eachLines(each, src, (p) => coverOf(p, src))]);
   else if (showCover && o.eachPaid) sections.push(o.eachPaid.flatMap((p) => [fill(o.messages.eachPaidHead, { date: cnDate(p.paidOn) }), ...coverText(p, src).map((l) => `   ${l}`)]));
   else if (showCover) sections.push(q.cover.status === 'undecided' ? coverText(q, src) : ifHere([...coverText(q, src), ...askedDayLines(q, o)]));
   if (topics.includes('register')) sections.push(firstStepsText(q, src));
