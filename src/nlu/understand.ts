@@ -481,7 +481,12 @@ export class Understander {
     // 桂陽街道 繳費: traditional characters read as simplified ones (chat.yaml traditional)
     if (this.traditionalRe.test(text)) text = text.replace(this.traditionalAll, (c) => this.simplified.get(c)!);
     // 两千零二十四年: the year in digits (chrono reads it as 2104)
-    if (text.includes('千')) text = text.replace(CN_THOUSANDS_YEAR, (all, n: string) => (cnNumber(n) === null ? all : `${2000 + cnNumber(n)!}年`));
+    if (text.includes('千')) {
+      text = text.replace(CN_THOUSANDS_YEAR, (all, n: string) => {
+        const y = cnNumber(n);
+        return y === null ? all : `${2000 + y}年`;
+      });
+    }
     if (this.anyNoise.test(text)) {
       // longest first, one word after another; normalize() left no other white space to tidy
       for (const n of this.noise) if (text.includes(n)) text = text.split(n).join(' ');
