@@ -452,8 +452,11 @@ export function notUnderstoodContacts(notices: Notice[]): string[] {
   });
 }
 
-/** 等待期多久 / 多久能用, no day of payment said: each payment window of the notice and when its cover starts */
-export function coverOverview(notice: Notice, o: Pick<AnswerOptions, 'messages'>): AnswerParts {
+/**
+ * 等待期多久 / 多久能用, no day of payment said: each payment window of the notice and when its cover starts.
+ * `dayAsked`: a note of its own already asks for the day (国庆节, 3月份), so the overview does not ask again.
+ */
+export function coverOverview(notice: Notice, o: Pick<AnswerOptions, 'messages'>, dayAsked = false): AnswerParts {
   const src = new Sources(notice.notice.cite);
   const m = o.messages;
   const lines = [`【${notice.region.short}·${notice.policyYear}年度】${m.overviewHead}`];
@@ -475,7 +478,7 @@ export function coverOverview(notice: Notice, o: Pick<AnswerOptions, 'messages'>
     src.add(notice.closedAfterLast.clause);
     lines.push(`· ${notice.closedAfterLast.text}`);
   }
-  lines.push(m.overviewAsk);
+  if (!dayAsked) lines.push(m.overviewAsk);
   return { lines, source: sourceLine(notice.notice, src) };
 }
 

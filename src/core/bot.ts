@@ -764,7 +764,7 @@ export class Core {
     // (3月份交的，6月份能报吗: the same, the day of the month is missing)
     const noDay = !!t.dayNote && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
     if (noDay || (t.overview && sit.paidOn === undefined && !sit.asked?.askedOn && !sit.asked?.askedMonth && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
-      return this.finishWith(t, coverOverview(t.region, this.answerOptions(t)));
+      return this.finishWith(t, coverOverview(t.region, this.answerOptions(t), !!t.dayNote));
     }
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));
     // 国家补助多少钱 (nobody named: 低保户国家补助多少 is that person's fee)
