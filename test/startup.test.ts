@@ -36,7 +36,7 @@ function load(dirs: ReturnType<typeof copies>, build: string | null = 'build-1')
 }
 
 describe('the date parser is loaded by the first message that needs it', () => {
-  it('questions our own date patterns read leave it unloaded; 下周一 loads it and is read', async () => {
+  it('questions our own date patterns read leave it unloaded; 三天前 loads it and is read', async () => {
     const { core } = testCore({ today: '2023-11-01' });
     const ask = async (userId: string, text: string) =>
       (await core.handle({ chatId: 'p', userId, chatType: 'private', mentioned: true, forwarded: false, text, time: Date.now() }))
@@ -45,9 +45,10 @@ describe('the date parser is loaded by the first message that needs it', () => {
     expect(dateParserReady()).toBe(false);
     expect(await ask('a', '方太乡低保户2023年11月5日交多少钱')).toContain('60元');
     expect(await ask('b', '方太乡低保户2023.11.5交多少钱')).toContain('60元');
-    expect(dateParserReady()).toBe(false);
-    // 2023-11-01 is a Wednesday: 下周一 is 2023年11月6日
+    // 2023-11-01 is a Wednesday: 下周一 is 2023年11月6日 (our own weekday pattern)
     expect(await ask('c', '方太乡低保户下周一交多少钱')).toContain('2023年11月6日');
+    expect(dateParserReady()).toBe(false);
+    expect(await ask('d', '方太乡低保户三天前交的多少钱')).toContain('2023年10月29日');
     expect(dateParserReady()).toBe(true);
   });
 });

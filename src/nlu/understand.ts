@@ -237,6 +237,19 @@ const STILL_TO_PAY = /还能交|还可以交|能不能交|来得及|打算|准�
 const BARE_DAY = /(?<![\d月.\/\-年初一二三四五六七八九十])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*号/g;
 /** right after a day: it was paid already (12月5号交的) */
 const PAID_ALREADY = /^\s*(?:已经)?[交缴](?:的|了|过)|^\s*就[交缴]了/;
+/**
+ * 周一 / 这周三 / 上个礼拜天: a day of a week. Weeks start on Monday here (chrono's start on Sunday, so on a Sunday
+ * it put 这周一 in the coming week).
+ */
+const WEEKDAY = /(上上|上|这|本|下下|下)?个?(?:周|星期|礼拜)([一二三四五六日天1-7])/g;
+const WEEKDAY_NUMBER: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7 };
+const WEEK_SHIFT: Record<string, number> = { 上上: -2, 上: -1, 这: 0, 本: 0, 下: 1, 下下: 2 };
+/** 交了三天了 / 缴了两个星期了: paid that long ago */
+const PAID_AGO = /[交缴]了(?:有)?(\d{1,3}|[一二两三四五六七八九十]{1,3})个?(天|星期|礼拜|周)了?/g;
+/** 初八 / 大年初三 before paying (初八交的): a day of the lunar calendar (读初三 / 上初二 is the school year) */
+const LUNAR_DAY = /(?<![月读念上])初[一二三四五六七八九十]{1,2}(?=[号日]?\s*(?:那天|左右|前后)?\s*[就才再去已]?(?:经)?[交缴])/;
+/** the whole reply to 哪天缴费 is a lunar day: 初八 / 初十号 */
+const LUNAR_DAY_ALONE = /^(?:大年)?初[一二三四五六七八九十]{1,2}[号日]?$/;
 /** how many days back a day said with 还能交 may still mean the one just past */
 const STILL_TO_PAY_PAST = 60;
 /** 两千零二十四年 / 二千零二十三年 */
@@ -630,7 +643,7 @@ export class Understander {
 
     u.unknownPlace = this.unknownPlace(text, found, studySpans);
     // 腊月二十 / 农历十二月二十: lunar days are not computed with (十二月二十 would be read as a solar day)
-    if (this.lunarRe.test(text)) u.lunar = true;
+    if (this.lunarRe.test(text) || LUNAR_DAY.test(text) || (ctx.asking === 'paidOn' && LUNAR_DAY_ALONE.test(text))) u.lunar = true;
     else readDates(text, u, ctx, (t) => this.cueSpans(t), notice?.windows[0]?.from);
     if (!u.askedOn && !u.lunar && text.includes('月')) this.readAskedMonth(text, u, ctx.today);
     if (!u.paidOn && !u.lunar && text.includes('月') && PAID_MONTH.test(text)) {
@@ -1396,6 +1409,28 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
   if (text.includes('年底')) for (const m of text.matchAll(YEAR_END)) {
     const year = t.year() + (m[1] === '明' ? 1 : m[1] === '去' ? -1 : 0);
     push({ date: iso(year, 12, 31), ...at(m), yearCertain: true });
+  }
+  if (text.includes('周') || text.includes('星期') || text.includes('礼拜')) for (const m of text.matchAll(WEEKDAY)) {
+    // this week's day (weeks start on Monday); without 上/这/下, a day just past when only 交 follows is the coming
+    // week's (周一交, said on a Wednesday), a day ahead with 交的 the last week's (周五交的, said on a Wednesday)
+    const monday = t.subtract((t.day() + 6) % 7, 'day');
+    let day = monday.add((WEEKDAY_NUMBER[m[2]!] ?? Number(m[2])) - 1, 'day');
+    if (m[1]) day = day.add(7 * WEEK_SHIFT[m[1]]!, 'day');
+    else {
+      const after = text.slice(m.index! + m[0].length);
+      const d = day.format('YYYY-MM-DD');
+      if (PAID_ALREADY.test(after.slice(0, 4)) && d > today) day = day.subtract(7, 'day');
+      else if (!PAID_ALREADY.test(after.slice(0, 4)) && d < today && /^\s*[再才去就]?[交缴]/.test(after)) day = day.add(7, 'day');
+    }
+    push({ date: day.format('YYYY-MM-DD'), ...at(m), yearCertain: true });
+  }
+  if (text.includes('了')) for (const m of text.matchAll(PAID_AGO)) {
+    const n = cnNumber(m[1]!);
+    if (n === null || n < 1) continue;
+    const days = m[2] === '天' ? n : 7 * n;
+    // the span is the length of time only (交了 stays the cue that makes it the day of payment)
+    const index = m.index! + 2;
+    push({ date: addDays(today, -days), index, end: m.index! + m[0].length, yearCertain: true });
   }
   if (text.includes('元旦')) for (const m of text.matchAll(NEW_YEAR_DAY)) push({ date: iso(t.year(), 1, 1), ...at(m), yearCertain: false });
   for (const [word, days] of DAYS_AFTER) {
