@@ -300,7 +300,11 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
     const parts = q.fee.amounts.map((a) => `${a.tierName ?? ''}${a.amount}元×${n}=${a.amount * n}元`);
     perPerson.push(fill(o.messages.headcountTotal, { n: String(n), total: parts.join('，') }));
   }
-  if (showFee && each) sections.push([o.messages.eachPersonHead, ...eachLines(each, src, (p) => feeOf(p, src)), o.messages.perPerson]);
+  if (showFee && each) {
+    // (one person of several categories: which one counts, under 就高原则, below that person's line)
+    const lines = each.flatMap((p) => [eachLines([p], src, (x) => feeOf(x, src))[0]!, ...decisionLines(p, src).map((l) => `  ${l}`)]);
+    sections.push([o.messages.eachPersonHead, ...lines, o.messages.perPerson]);
+  }
   else if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o), ...reachesLaterLines(q, o, src)]);
   // (several payments already made, asked about their cover: no deadline to tell)
   const showDeadline = (want('deadline') || want('fee') || (want('cover') && !o.eachPaid)) && !notHere;

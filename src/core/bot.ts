@@ -443,11 +443,14 @@ export class Core {
     s.flow = null;
     s.topics = [];
     const anew = whoAnew(sit, u);
-    // 已经在别处交过, 6月1号能报吗, 交65元可以吗… hold for the question they were said in
-    sit.asked = undefined;
     // someone else, or the same person described anew (不对，… keeps the categories to correct; 我也是低保户 /
     // 还是残疾人 adds one more to the same person, 就高原则)
     const described = u.identities.length || u.ordinary || u.negated.length;
+    // 已经在别处交过, 6月1号能报吗, 交65元可以吗… hold for the question they were said in; who the people are (两个人
+    // each of their own kind) holds while nobody is described anew (那要是1月5号交呢 is about the same people)
+    const sameWho = !anew && !described && !u.aboutRelative && !u.self && !(u.regionIds.length === 1 && u.regionIds[0] !== sit.region);
+    const who = sameWho && sit.asked ? pickWho(sit.asked) : undefined;
+    sit.asked = who;
     if (anew || (described && !(u.also && sit.identities?.length))) forgetWho(sit, !anew && u.correction);
     if (u.regionIds.length === 1 && u.regionIds[0] !== sit.region) {
       // another township and someone named anew (桂阳街道的大学生交多少, 我妹妹在桂阳街道): a question of its own, and the day said for
@@ -684,6 +687,7 @@ export class Core {
     if (u.askedOn) d.askedOn = u.askedOn;
     if (u.askedMonth) d.askedMonth = u.askedMonth;
     if (u.several) d.several = true;
+    if (u.people) d.people = u.people;
     if (u.aboutRelative) d.aboutOther = true;
     if (u.headcount) d.headcount = u.headcount;
     if (u.reachesLater) d.reachesLater = u.reachesLater;
@@ -811,7 +815,8 @@ export class Core {
     const kinds = sit.identities ?? [];
     if (asked.several && (kinds.length > 1 || (kinds.length === 1 && asked.withOrdinary))) {
       const base = this.situation(t, t.region);
-      o.eachPerson = [...kinds.map((id) => [id]), ...(asked.withOrdinary ? [[]] : [])].map((ids) => quote(this.rules, { ...base, identities: ids }));
+      const people = asked.people?.every((g) => g.every((id) => kinds.includes(id))) ? asked.people : kinds.map((id) => [id]);
+      o.eachPerson = [...people, ...(asked.withOrdinary ? [[]] : [])].map((ids) => quote(this.rules, { ...base, identities: ids }));
     }
     this.finishWith(t, composeAnswer(q, s.topics, o));
   }
@@ -944,6 +949,17 @@ function whoAnew(sit: KnownSituation, u: Understanding): boolean {
   if (u.identities.length || u.ordinary || u.negated.length) return false;
   if (u.otherPerson) return true;
   return !!u.self && !!(u.alternative || sit.asked?.aboutOther || sit.asked?.several || sit.asked?.withOrdinary);
+}
+
+/** the details of a question that say who it is about (kept for the next question about the same people) */
+function pickWho(asked: QuestionDetails): QuestionDetails | undefined {
+  const who: QuestionDetails = {};
+  if (asked.several) who.several = true;
+  if (asked.people) who.people = asked.people;
+  if (asked.withOrdinary) who.withOrdinary = true;
+  if (asked.headcount) who.headcount = asked.headcount;
+  if (asked.aboutOther) who.aboutOther = true;
+  return Object.keys(who).length ? who : undefined;
 }
 
 /** what was known about the person (`keepIdentities`: a correction works on the categories said) */

@@ -73,6 +73,11 @@ export interface Understanding {
   several: boolean;
   /** an ordinary resident named beside someone with an identity (一个特困一个普通) */
   alsoOrdinary?: boolean;
+  /**
+   * the categories of each person named, when two or more people each have their own (我老婆是低保 我儿子读初中 →
+   * [[低保], [中小学生]]): 就高原则 is for one person's categories only (我妈是低保户也是残疾人 is one person)
+   */
+  people?: string[][];
   /** asks about another person than the one being asked about (那低保户呢): the identities replace, not add */
   alternative?: boolean;
   /** asks about the asker (我自己交多少, 那我呢), as opposed to the relatives of the question before */
@@ -378,6 +383,8 @@ export class Understander {
   private readonly paidVerb: RegExp;
   /** 一家 / 一共 / 5口人 / 两个娃: several people */
   private readonly severalRe: RegExp;
+  /** where a person is named: a relative word (lexicon relativeSubject.relatives), the asker (我是, 我自己), 她自己 */
+  private readonly personRe: RegExp;
   /** 国家补助 / 财政补助: the fiscal subsidy asked */
   private readonly fiscalRe: RegExp;
 
@@ -468,6 +475,7 @@ export class Understander {
       `(?<![\\d年.])(\\d{1,2}|十[一二]?|[一二三四五六七八九])\\s*月份?(?![\\d一二三四五六七八九十号日底初])[^，,。；;！!？?交缴付]{0,2}(?:${alts(lx.askedCues)})`,
     );
     this.alternative = lx.alternative;
+    this.personRe = new RegExp(`${alts(lx.relativeSubject.relatives)}|${SELF_SAID.source}|我自己|我本人|[她他]自己`, 'g');
     this.relativeSubject = {
       word: new RegExp(alts(lx.relativeSubject.relatives)),
       notSelf: new RegExp(alts(lx.relativeSubject.notSelf)),
@@ -596,6 +604,11 @@ export class Understander {
       (text.match(COUNTED_ONE)?.length ?? 0) >= 2 ||
       (saidOrdinary && u.identities.length > 0 && relative) ||
       (u.identities.length >= 2 && relative && SELF_SAID.test(text));
+    const people = this.people(text, u, found);
+    if (people) {
+      u.people = people;
+      if (people.length > 1) u.several = true;
+    }
     u.alsoOrdinary = saidOrdinary && u.identities.length > 0;
     // (我儿子在读大学 / 我妹妹在桂阳街道，她交多少: the question is about a relative)
     u.aboutRelative = relative;
@@ -896,6 +909,36 @@ export class Understander {
    * 我老公在单位有职工医保，我没工作，我怎么交: an identity said of a relative (lexicon relativeSubject), then a
    * clause about the asker (我…, not 帮他/给她), is the relative's, not the asker's
    */
+  /**
+   * Each person's categories, when two or more people are named each with their own: a person is named by a
+   * relative word (我老婆, 儿子) or by 我是 / 我自己, and a category belongs to the person named last before it (to
+   * the first one when it comes before all). A category read without a place in the text (新生儿 from 刚出生) is a
+   * person of its own. Undefined for one person of one category, or people all of one kind.
+   */
+  private people(text: string, u: Understanding, found: Found): string[][] | undefined {
+    if (u.identities.length < 2) return undefined;
+    const starts = [...text.matchAll(this.personRe)].map((m) => m.index!);
+    if (starts.length < 2) return undefined;
+    const groups: string[][] = [];
+    const placed = new Set<string>();
+    for (const m of found.known) {
+      for (const tag of m.values) {
+        if (tag.k !== 'identity' || !u.identities.includes(tag.id)) continue;
+        let p = 0;
+        while (p + 1 < starts.length && starts[p + 1]! <= m.start) p++;
+        const g = (groups[p] ??= []);
+        if (!g.includes(tag.id)) g.push(tag.id);
+        placed.add(tag.id);
+      }
+    }
+    const list = groups.filter((g) => g?.length);
+    for (const id of u.identities) if (!placed.has(id)) list.push([id]);
+    // 我老婆是低保，我妈也是低保: two people of one kind answer as one
+    const distinct = [...new Map(list.map((g) => [[...g].sort().join(), g])).values()];
+    // (one person of several categories beside an ordinary one, 我妈七十多岁是低保户，我爸是普通的: kept, as that person)
+    return distinct.length >= 2 || (distinct.length === 1 && distinct[0]!.length > 1) ? distinct : undefined;
+  }
+
   private dropRelatives(text: string, u: Understanding, found: Found) {
     const rs = this.relativeSubject;
     if (!u.identities.some((id) => rs.identities.has(id)) || !rs.word.test(text)) return;
