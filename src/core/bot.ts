@@ -775,6 +775,8 @@ export class Core {
     if (t.fiscal && !t.named && topics.every((x) => x === 'fee')) return this.finishWith(t, fiscalAnswer(this.quoteNow(t), this.answerOptions(t)));
     // 改档 / 一档二档报销有啥区别 (the notice is silent) / 方太乡有没有二档 (the notice's own word on tiers): no one's
     // fee or date is needed for that
+    // 2025年交多少: a year the notice is not about; nothing of this notice's fee or dates answers it
+    if (t.undecided.includes('other-year')) return this.finishWith(t, undecidedAnswer(this.quoteNow(t), { ...this.answerOptions(t), undecided: t.undecided }));
     const tierOnly = topics.every((x) => x === 'tier' || (x === 'cover' && t.undecided.includes('tier-benefit')));
     const tierWord = topics.includes('tier') && t.region.undecided.some((x) => x.topic === 'tier');
     if (tierOnly && (t.undecided.length || tierWord)) {

@@ -227,7 +227,7 @@ const NAMED_MONTH_END = /(?:(今|明|去)年)?(?<![\d腊冬])(\d{1,2}|十[一二
 const MONTH_NAMES: Record<string, number> = { 元: 1, 正: 1 };
 /** 月底 / 下个月底 (no month named: this month's, or the next one's) */
 const MONTH_END = /(?<![\d一二三四五六七八九十元正腊冬]\s*)(这个?|本|下个?|上个?)?月底/g;
-const YEAR_END = /(今|明|去)?年底/g;
+const YEAR_END = /(?<![\d零〇一二三四五六七八九十])(今|明|去)?年底/g;
 const NEW_YEAR_DAY = /元旦/g;
 const NUMBERS_ONLY = /^\s*\d{1,2}(?:\s*[,，、.。 ]\s*\d{1,2})*\s*[.。]?\s*$/;
 const CN_CHOICE = /^第?([一二三四五六七八九十])(?:个|项|条)?$/;
@@ -241,7 +241,7 @@ const STILL_TO_PAY = /还能交|还可以交|能不能交|来得及|打算|准�
 /** 3号 / 二十号: a day of the month with no month before it (月, 年, digits and 初 are not before it) */
 const BARE_DAY = /(?<![\d月.\/\-年初一二三四五六七八九十])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*号/g;
 /** right after a day: it was paid already (12月5号交的) */
-const PAID_ALREADY = /^\s*(?:已经)?[交缴](?:的|了|过)|^\s*就[交缴]了/;
+const PAID_ALREADY = /^\s*(?:已经)?[交缴](?:的(?!话)|了|过)|^\s*就[交缴]了/;
 /**
  * 周一 / 这周三 / 上个礼拜天: a day of a week. Weeks start on Monday here (chrono's start on Sunday, so on a Sunday
  * it put 这周一 in the coming week).
@@ -255,6 +255,13 @@ const PAID_AGO = /[交缴]了(?:有)?(\d{1,3}|[一二两三四五六七八九十
 const LUNAR_DAY = /(?<![月读念上])初[一二三四五六七八九十]{1,2}(?=[号日]?\s*(?:那天|左右|前后)?\s*[就才再去已]?(?:经)?[交缴])/;
 /** the whole reply to 哪天缴费 is a lunar day: 初八 / 初十号 */
 const LUNAR_DAY_ALONE = /^(?:大年)?初[一二三四五六七八九十]{1,2}[号日]?$/;
+/** 2025年 / 2025年度 / 去年 / 前年 said of the insurance, not a day (2024年1月, 1953年底前, 去年12月, 2023年出生) */
+const YEAR_NAMED = /(20\d\d|去|前|后)年(?:度)?(?!\s*[\d一二三四五六七八九十元]{1,3}\s*月|底|初|前|以前|之前|后|以后|之后|出生|生|满|\d)/g;
+/** right after a day: it is named as a deadline (9月30号截止了, 12月31日就结束了吗) */
+const DEADLINE_AFTER = /^\s*(?:就|已经|都|是)?(?:截止|结束|到期|为止|截至|关门|停止|停收)/;
+/** right after a year: what did not happen then (去年没交 / 2022年断了) */
+const NOT_DONE_NEAR = /[没断未停]/;
+const YEAR_WORD_SHIFT: Record<string, number> = { 去: -1, 前: -2, 后: 2 };
 /** how many days back a day said with 还能交 may still mean the one just past */
 const STILL_TO_PAY_PAST = 60;
 /** 两千零二十四年 / 二千零二十三年 */
@@ -652,6 +659,18 @@ export class Understander {
     }
     // 有什么区别 is about the tiers only when a tier is named (12月交的和1月交的有什么区别 is about the dates)
     if (u.undecidedTopics.length && !text.includes('档') && u.tier === undefined) u.undecidedTopics = u.undecidedTopics.filter((x) => !x.startsWith('tier'));
+    // 2025年交多少 / 2022年交了多少: another policy year than the notice's (the year before it, when its collection
+    // period is, is a year of paying for it: 2023年交的 / 去年交的; 2023年度 is that policy year)
+    // (去年断缴了 / 去年没交 tells what happened, it asks about no other year)
+    if (notice && !u.history && !u.undecidedTopics.includes('next-year') && text.includes('年')) {
+      const now = Number(ctx.today.slice(0, 4));
+      for (const m of text.matchAll(YEAR_NAMED)) {
+        const y = m[1]!.length === 4 ? Number(m[1]) : now + (YEAR_WORD_SHIFT[m[1]!] ?? 0);
+        if (NOT_DONE_NEAR.test(text.slice(m.index! + m[0].length, m.index! + m[0].length + 4))) continue;
+        const other = y > notice.policyYear || y < notice.policyYear - 1 || (y === notice.policyYear - 1 && m[0].endsWith('度'));
+        if (other && !u.undecidedTopics.includes('other-year')) u.undecidedTopics.push('other-year');
+      }
+    }
     if (notice && u.undecidedTopics.length) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
 
     u.unknownPlace = this.unknownPlace(text, found, studySpans);
@@ -1116,10 +1135,14 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
       u.bornOn = d.yearCertain ? d.date : latestPast(d.date, ctx.today);
       continue;
     }
+    // 是不是9月30号截止了 / 12月31日结束吗: a deadline named, not a day of paying (the payment is then today's)
+    if (DEADLINE_AFTER.test(text.slice(d.end, d.end + 5))) continue;
     // (10月1号还能交不, asked in March: a day still to come, not last October's)
     let base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
     // (3月10号还能交吗, asked on 3月15日, is about those days just past)
-    if (!d.yearCertain && daysBetween(base, ctx.today) > STILL_TO_PAY_PAST && STILL_TO_PAY.test(text)) {
+    // (7月10号交要多少钱, asked in November: 交 without 的 / 了 is a payment still to make, so next July)
+    const toPay = PAY_NEXT.test(text.slice(d.end, d.end + 3)) && !PAID_ALREADY.test(text.slice(d.end, d.end + 4));
+    if (!d.yearCertain && daysBetween(base, ctx.today) > STILL_TO_PAY_PAST && (toPay || STILL_TO_PAY.test(text))) {
       base = withYear(d.date, Number(ctx.today.slice(0, 4)) + (d.date.slice(5) < ctx.today.slice(5) ? 1 : 0));
     }
     // 12月5号交的, asked in June: paid already, so the last 12月5日, not the coming one
@@ -1450,7 +1473,9 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
     }
   }
   if (text.includes('年底')) for (const m of text.matchAll(YEAR_END)) {
-    const year = t.year() + (m[1] === '明' ? 1 : m[1] === '去' ? -1 : 0);
+    let year = t.year() + (m[1] === '明' ? 1 : m[1] === '去' ? -1 : 0);
+    // 年底前交的, said in February: paid already, so the end of last year
+    if (!m[1] && PAID_ALREADY.test(text.slice(m.index! + m[0].length).replace(/^(?:之前|以前|前)/, ''))) year -= 1;
     push({ date: iso(year, 12, 31), ...at(m), yearCertain: true });
   }
   if (text.includes('周') || text.includes('星期') || text.includes('礼拜')) for (const m of text.matchAll(WEEKDAY)) {
