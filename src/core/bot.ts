@@ -772,7 +772,8 @@ export class Core {
     }
     if (topics.length && topics.every((x) => x === 'contact')) return this.finishWith(t, contactAnswer(this.quoteNow(t), this.answerOptions(t)));
     // 国家补助多少钱 (nobody named: 低保户国家补助多少 is that person's fee)
-    if (t.fiscal && !t.named && topics.every((x) => x === 'fee')) return this.finishWith(t, fiscalAnswer(this.quoteNow(t), this.answerOptions(t)));
+    // (不享受财政补助要交多少 asks about paying late, which the surcharge lines answer)
+    if (t.fiscal && !t.named && !t.surchargeAsked && topics.every((x) => x === 'fee')) return this.finishWith(t, fiscalAnswer(this.quoteNow(t), this.answerOptions(t)));
     // 改档 / 一档二档报销有啥区别 (the notice is silent) / 方太乡有没有二档 (the notice's own word on tiers): no one's
     // fee or date is needed for that
     // 2025年交多少: a year the notice is not about; nothing of this notice's fee or dates answers it

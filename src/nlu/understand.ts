@@ -257,6 +257,8 @@ const LUNAR_DAY = /(?<![月读念上])初[一二三四五六七八九十]{1,2}(?
 const LUNAR_DAY_ALONE = /^(?:大年)?初[一二三四五六七八九十]{1,2}[号日]?$/;
 /** 2025年 / 2025年度 / 去年 / 前年 said of the insurance, not a day (2024年1月, 1953年底前, 去年12月, 2023年出生) */
 const YEAR_NAMED = /(20\d\d|去|前|后)年(?:度)?(?!\s*[\d一二三四五六七八九十元]{1,3}\s*月|底|初|前|以前|之前|后|以后|之后|出生|生|满|\d)/g;
+/** right after a day, before paying: after it or before it (6月30号以后交) */
+const AROUND_DAY = /^\s*(?:以后|之后|过后|后|以前|之前|前)/;
 /** right after a day: it is named as a deadline (9月30号截止了, 12月31日就结束了吗) */
 const DEADLINE_AFTER = /^\s*(?:就|已经|都|是)?(?:截止|结束|到期|为止|截至|关门|停止|停收)/;
 /** right after a year: what did not happen then (去年没交 / 2022年断了) */
@@ -1141,7 +1143,9 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
     let base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
     // (3月10号还能交吗, asked on 3月15日, is about those days just past)
     // (7月10号交要多少钱, asked in November: 交 without 的 / 了 is a payment still to make, so next July)
-    const toPay = PAY_NEXT.test(text.slice(d.end, d.end + 3)) && !PAID_ALREADY.test(text.slice(d.end, d.end + 4));
+    // (6月30号以后交: the same, past 以后 / 之前)
+    const next = text.slice(d.end, d.end + 6).replace(AROUND_DAY, '');
+    const toPay = PAY_NEXT.test(next) && !PAID_ALREADY.test(next);
     if (!d.yearCertain && daysBetween(base, ctx.today) > STILL_TO_PAY_PAST && (toPay || STILL_TO_PAY.test(text))) {
       base = withYear(d.date, Number(ctx.today.slice(0, 4)) + (d.date.slice(5) < ctx.today.slice(5) ? 1 : 0));
     }
