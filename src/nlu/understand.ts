@@ -593,6 +593,7 @@ export class Understander {
     // where a student studies: these place names are not where the family lives
     const studySpans = this.studySpans(text);
     const found = this.readWords(text, u, studySpans);
+    const foreign = this.foreignRegion(u, found);
     const saidOrdinary = u.ordinary;
     this.readIdentities(text, u, ctx.today);
     this.readCollegeByPlace(text, u, studySpans);
@@ -675,7 +676,7 @@ export class Understander {
     }
     if (notice && u.undecidedTopics.length) u.undecidedTopics = u.undecidedTopics.filter((x) => notice.undecided.some((d) => d.topic === x));
 
-    u.unknownPlace = this.unknownPlace(text, found, studySpans);
+    u.unknownPlace = foreign ?? this.unknownPlace(text, found, studySpans);
     // 腊月二十 / 农历十二月二十: lunar days are not computed with (十二月二十 would be read as a solar day)
     if (this.lunarRe.test(text) || LUNAR_DAY.test(text) || (ctx.asking === 'paidOn' && LUNAR_DAY_ALONE.test(text))) u.lunar = true;
     else readDates(text, u, ctx, (t) => this.cueSpans(t), notice?.windows[0]?.from);
@@ -1049,6 +1050,28 @@ export class Understander {
     return place
       ? place.word + (PLACE_SUFFIX.exec(text.slice(place.end))?.[0] ?? '')
       : this.findUnknownPlace(text, [...found.known, ...places, ...studySpans]);
+  }
+
+  /**
+   * 湖南桂阳 / 广东方太乡 / 江西桂阳: a province or city right before a region's name that is not where that region
+   * is. That is another place of the same name: the region is dropped, and the whole name is the unknown place.
+   */
+  private foreignRegion(u: Understanding, found: Found): string | undefined {
+    let foreign: string | undefined;
+    for (const m of found.known) {
+      const tag = m.values.find((v) => v.k === 'region');
+      if (!tag || tag.k !== 'region') continue;
+      const n = this.rules.byId.get(tag.id);
+      if (!n) continue;
+      const conflicts = (p: Match<Tag>) =>
+        p.values.some((v) => v.k === 'place' && !n.region.provinceNames.includes(v.province)) ||
+        (p.values.some((v) => v.k === 'broad' && v.id !== tag.id) && !p.values.some((v) => v.k === 'broad' && v.id === tag.id));
+      const before = [...found.places, ...found.known].find((p) => p !== m && p.end <= m.start && m.start - p.end <= 1 && conflicts(p));
+      if (!before) continue;
+      u.regionIds = u.regionIds.filter((x) => x !== tag.id);
+      foreign ??= before.word + m.word;
+    }
+    return foreign;
   }
 
   /** 某某县 / 某某镇 / 某某区 that is none of the names we know */
