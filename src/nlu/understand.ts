@@ -257,6 +257,10 @@ const LUNAR_DAY = /(?<![月读念上])初[一二三四五六七八九十]{1,2}(?
 const LUNAR_DAY_ALONE = /^(?:大年)?初[一二三四五六七八九十]{1,2}[号日]?$/;
 /** 2025年 / 2025年度 / 去年 / 前年 said of the insurance, not a day (2024年1月, 1953年底前, 去年12月, 2023年出生) */
 const YEAR_NAMED = /(20\d\d|去|前|后)年(?:度)?(?!\s*[\d一二三四五六七八九十元]{1,3}\s*月|底|初|前|以前|之前|后|以后|之后|出生|生|满|\d)/g;
+/** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
+const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地)/;
+const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取/;
+const SCHOOL_KINDS = ['college_student', 'college_freshman', 'school_student'];
 /** right after a day, before paying: after it or before it (6月30号以后交) */
 const AROUND_DAY = /^\s*(?:以后|之后|过后|后|以前|之前|前)/;
 /** right after a day: it is named as a deadline (9月30号截止了, 12月31日就结束了吗) */
@@ -597,6 +601,8 @@ export class Understander {
     const saidOrdinary = u.ordinary;
     this.readIdentities(text, u, ctx.today);
     this.readCollegeByPlace(text, u, studySpans);
+    // 我在大学当保安 / 在学校食堂打工: works at a school, is no student there
+    if (WORKS_AT_SCHOOL.test(text) && !STUDYING.test(text)) u.identities = u.identities.filter((id) => !SCHOOL_KINDS.includes(id));
 
     const regionId = u.regionIds.length === 1 ? u.regionIds[0] : ctx.region;
     const notice = regionId ? this.rules.byId.get(regionId) : undefined;
