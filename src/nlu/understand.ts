@@ -257,6 +257,11 @@ const LUNAR_DAY = /(?<![月读念上])初[一二三四五六七八九十]{1,2}(?
 const LUNAR_DAY_ALONE = /^(?:大年)?初[一二三四五六七八九十]{1,2}[号日]?$/;
 /** 2025年 / 2025年度 / 去年 / 前年 said of the insurance, not a day (2024年1月, 1953年底前, 去年12月, 2023年出生) */
 const YEAR_NAMED = /(20\d\d|去|前|后)年(?:度)?(?!\s*[\d一二三四五六七八九十元]{1,3}\s*月|底|初|前|以前|之前|后|以后|之后|出生|生|满|\d)/g;
+/** a household registration said to be elsewhere without naming where (外县户口, 户籍不在本县, 不是本地户口) */
+const FOREIGN_HUKOU =
+  /(?:外县|外省|外地|外市|省外|县外|市外|别的县|别的省|别的地方|其他县|其他省|外乡)的?(?:户口|户籍)|(?:户口|户籍)(?:不在|没在)(?:本县|本地|这边|这里|我们这|本街道|本乡|县里|当地)|不是(?:本县|本地|这边|这里|本街道|本乡|当地)的?(?:户口|户籍)|没有(?:本县|本地|当地|这边)的?(?:户口|户籍)/;
+/** the school did not enrol the student (学校那边没给他买医保, 学校没有给她参保, 学校不给买) */
+const NOT_INSURED_AT_SCHOOL = /学校[^，。,.!?？！\s]{0,4}?(?:没|没有|不|未)(?:给[他她娃孩子我]{0,2})?(?:交|买|参保|参加|办|缴|统一)/;
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
 const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地)/;
 const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取/;
@@ -601,6 +606,8 @@ export class Understander {
     const saidOrdinary = u.ordinary;
     this.readIdentities(text, u, ctx.today);
     this.readCollegeByPlace(text, u, studySpans);
+    // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
+    if (u.facts.insuredAtSchool === undefined && text.includes('学校') && NOT_INSURED_AT_SCHOOL.test(text)) u.facts.insuredAtSchool = false;
     // 我在大学当保安 / 在学校食堂打工: works at a school, is no student there
     if (WORKS_AT_SCHOOL.test(text) && !STUDYING.test(text)) u.identities = u.identities.filter((id) => !SCHOOL_KINDS.includes(id));
 
@@ -1017,6 +1024,8 @@ export class Understander {
     if (text.includes('户')) {
       const m = this.hukouRe.exec(text);
       if (m && !home.has(m[1]!) && !u.identities.includes(this.hukouIdentity)) u.identities.push(this.hukouIdentity);
+      // 外县户口 / 户籍不在本县 / 不是本地户口
+      else if (FOREIGN_HUKOU.test(text) && !u.identities.includes(this.hukouIdentity)) u.identities.push(this.hukouIdentity);
     }
     if (u.identities.includes(this.hukouIdentity)) u.facts.localHukou = false;
     if (u.negated.includes(this.permitIdentity)) u.facts.residencePermit = false;
