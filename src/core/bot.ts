@@ -422,6 +422,11 @@ export class Core {
       t.out.push(this.m.sideReturn);
       return this.ask(t, asking);
     }
+    // 低保是什么意思 / 不晓得是不是低保: whom to ask (the category is not taken as said)
+    if (u.unsure.length && !u.identities.length) {
+      const names = u.unsure.map((id) => plainName(t.region?.identities[id]?.name ?? this.rules.identities.get(id)?.name ?? id)).join('、');
+      t.out.push(fill(this.chat.unsureIdentity, { names, office: t.region?.region.office ?? this.chat.anyOffice }));
+    }
     t.undecided = u.undecidedTopics;
     t.unlisted = u.unlistedMeans;
     const dayNote = u.lunar ? this.chat.lunarDate : u.paidMonthOnly ? this.chat.paidMonthOnly : u.dayUnread ? fill(this.chat.dayUnread, { word: u.dayUnread }) : undefined;

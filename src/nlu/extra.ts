@@ -64,6 +64,8 @@ const chatSchema = z
         paidMonthOnly: z.string().min(1),
         dayNeeded: z.string().min(1),
         lunarDayNeeded: z.string().min(1),
+        unsureIdentity: z.string().min(1),
+        anyOffice: z.string().min(1),
         dayUnread: z.string().min(1),
         eachPersonHead: z.string().min(1),
         eachCoverHead: z.string().min(1),

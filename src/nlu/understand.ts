@@ -73,6 +73,8 @@ export interface Understanding {
   several: boolean;
   /** an ordinary resident named beside someone with an identity (一个特困一个普通) */
   alsoOrdinary?: boolean;
+  /** categories asked about or not known (低保是什么意思, 不晓得是不是低保): said of nobody */
+  unsure: string[];
   /**
    * the categories of each person named, when two or more people each have their own (我老婆是低保 我儿子读初中 →
    * [[低保], [中小学生]]): 就高原则 is for one person's categories only (我妈是低保户也是残疾人 is one person)
@@ -262,6 +264,17 @@ const FOREIGN_HUKOU =
   /(?:外县|外省|外地|外市|省外|县外|市外|别的县|别的省|别的地方|其他县|其他省|外乡)的?(?:户口|户籍)|(?:户口|户籍)(?:不在|没在)(?:本县|本地|这边|这里|我们这|本街道|本乡|县里|当地)|不是(?:本县|本地|这边|这里|本街道|本乡|当地)的?(?:户口|户籍)|没有(?:本县|本地|当地|这边)的?(?:户口|户籍)/;
 /** the school did not enrol the student (学校那边没给他买医保, 学校没有给她参保, 学校不给买) */
 const NOT_INSURED_AT_SCHOOL = /学校[^，。,.!?？！\s]{0,4}?(?:没|没有|不|未)(?:给[他她娃孩子我]{0,2})?(?:交|买|参保|参加|办|缴|统一)/;
+/** 不晓得是不是 / 不知道算不算 right before a category */
+const UNSURE_BEFORE = /(?:不晓得|不知道|不清楚|不确定|搞不清|不记得|不懂)[^，。？?,]{0,4}$/;
+/** 什么是 / 什么叫 right before a category */
+const MEANING_BEFORE = /(?:什么是|什么叫|啥是|啥叫|何为)$/;
+/** 是什么意思 / 怎么认定 right after a category */
+const MEANING_AFTER = /^(?:户|对象|人员|家庭)?(?:是什么|是啥|什么意思|啥意思|指什么|指的是|是指|怎么认定|怎么评|怎么申请|怎么办理|怎么查|怎么算)/;
+/** whether a category named is asked about rather than said of someone */
+function unsureOf(text: string, m: { start: number; end: number }): boolean {
+  const before = text.slice(Math.max(0, m.start - 10), m.start);
+  return UNSURE_BEFORE.test(before) || MEANING_BEFORE.test(before) || MEANING_AFTER.test(text.slice(m.end, m.end + 6));
+}
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
 const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地)/;
 const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取/;
@@ -564,6 +577,7 @@ export class Understander {
       lunar: false,
       overview: false,
       several: false,
+      unsure: [],
       fiscal: false,
       recognised: false,
     };
@@ -785,6 +799,11 @@ export class Understander {
           case 'identity': {
             found.known.push(m);
             const negated = m.start - negEnd <= 2;
+            // 低保是什么意思 / 不晓得是不是低保: asked about, not said of anyone
+            if (!negated && unsureOf(text, m)) {
+              if (!u.unsure.includes(tag.id)) u.unsure.push(tag.id);
+              break;
+            }
             const list = negated ? u.negated : u.identities;
             if (!list.includes(tag.id)) list.push(tag.id);
             break;
@@ -1279,6 +1298,7 @@ function recognised(u: Understanding): boolean {
     !!u.unknownPlace ||
     u.identities.length > 0 ||
     u.negated.length > 0 ||
+    u.unsure.length > 0 ||
     u.ordinary ||
     !!u.self ||
     !!u.otherPerson ||
