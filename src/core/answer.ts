@@ -495,6 +495,19 @@ export function channelsAnswer(notice: Notice): AnswerParts {
   return { lines, source: sourceLine(notice.notice, src) };
 }
 
+/** 我没有微信 / 不会用支付宝: the notice's other ways of paying, and how to see one's steps */
+export function otherChannelsAnswer(notice: Notice, not: { ids: string[]; words: string[] }, o: Pick<AnswerOptions, 'messages'>): AnswerParts {
+  const src = new Sources(notice.notice.cite);
+  const others = notice.channels.filter((c) => !not.ids.includes(c.id));
+  const lines = [`【${notice.region.short}】`, fill(o.messages.otherChannels, { names: not.words.join('、') })];
+  others.forEach((c, i) => {
+    src.add(c.clause);
+    lines.push(`${i + 1}. ${c.name}`);
+  });
+  if (others[0]) lines.push(fill(o.messages.otherChannelsSteps, { first: others[others.length - 1]!.aliases[0] ?? others[0].name }));
+  return { lines, source: sourceLine(notice.notice, src) };
+}
+
 /** 现金 / 银行柜台 where the notice lists no such way of paying: not listed, undecided, the ways it lists, whom to ask */
 export function unlistedMeansAnswer(notice: Notice, words: string[], o: Pick<AnswerOptions, 'messages'>): AnswerParts {
   const listed = channelsAnswer(notice);

@@ -11,6 +11,7 @@ import { dateParserReady, Understander, type Understanding } from '../nlu/unders
 import type { Chat, ChatMessages, ChatWords } from '../nlu/extra.ts';
 import {
   channelsAnswer,
+  otherChannelsAnswer,
   channelSteps,
   coverOverview,
   unlistedMeansAnswer,
@@ -185,6 +186,8 @@ interface Turn {
   undecided: string[];
   /** ways of paying asked about that the region's notice does not list (现金 in 桂阳街道) */
   unlisted: string[];
+  /** channels the resident cannot use (我没有微信), and the words said */
+  channelsNot?: { ids: string[]; words: string[] };
   /**
    * a time of payment said without a day to count from (腊月二十, 3月份交的, 国庆节交): the answer says it was not
    * counted with and asks for the day
@@ -429,6 +432,7 @@ export class Core {
     }
     t.undecided = u.undecidedTopics;
     t.unlisted = u.unlistedMeans;
+    if (u.channelsNot) t.channelsNot = u.channelsNot;
     const dayNote = u.lunar ? this.chat.lunarDate : u.paidMonthOnly ? this.chat.paidMonthOnly : u.dayUnread ? fill(this.chat.dayUnread, { word: u.dayUnread }) : undefined;
     if (dayNote) t.dayNote = dayNote;
     if (u.overview) t.overview = true;
@@ -754,7 +758,7 @@ export class Core {
     const payOnly =
       (topics.length > 0 && topics.every((x) => x === 'pay')) ||
       (means && topics.every((x) => x === 'pay' || x === 'register' || x === 'who'));
-    if (payOnly && t.named && sit.identities?.length && !means) {
+    if (payOnly && t.named && sit.identities?.length && !means && !t.channelsNot) {
       // 低保户怎么交 / 在外地打工怎么交: what applies to them first; the steps are one reply away
       s.topics = topics = ['fee', 'who', 'pay'];
     } else if (payOnly && t.firstTime && !means) {
@@ -765,6 +769,7 @@ export class Core {
       if (t.unlisted.length) return this.finishWith(t, unlistedMeansAnswer(t.region, t.unlisted, this.answerOptions(t)));
       const c = t.region.channels.find((x) => x.id === channelIds[0]);
       if (c) return this.finishWith(t, channelSteps(t.region, c));
+      if (t.channelsNot) return this.finishWith(t, otherChannelsAnswer(t.region, t.channelsNot, this.answerOptions(t)));
       return this.ask(t, 'channel');
     }
     s.flow = 'enquiry';

@@ -66,6 +66,8 @@ const chatSchema = z
         lunarDayNeeded: z.string().min(1),
         unsureIdentity: z.string().min(1),
         anyOffice: z.string().min(1),
+        otherChannels: z.string().min(1),
+        otherChannelsSteps: z.string().min(1),
         dayUnread: z.string().min(1),
         eachPersonHead: z.string().min(1),
         eachCoverHead: z.string().min(1),

@@ -57,6 +57,8 @@ export interface Understanding {
   /** the whole message is thanks / ok */
   ack: boolean;
   channelIds: string[];
+  /** the known region's channels the resident cannot use (我没有微信), and the words said: the other ways are the answer */
+  channelsNot?: { ids: string[]; words: string[] };
   /** ways of paying asked about (现金, 银行柜台…) that the known region's notice does not list among its channels */
   unlistedMeans: string[];
   /** an amount of money named (交65元可以吗 / 交100行不行), not an age or a tier said with 档 */
@@ -275,6 +277,8 @@ function unsureOf(text: string, m: { start: number; end: number }): boolean {
   const before = text.slice(Math.max(0, m.start - 10), m.start);
   return UNSURE_BEFORE.test(before) || MEANING_BEFORE.test(before) || MEANING_AFTER.test(text.slice(m.end, m.end + 6));
 }
+/** right before a channel: the resident cannot use it (不会用微信, 用不来支付宝) */
+const NO_USE_BEFORE = /(?:不会用|不用|用不来|用不了|不会弄|不会|没有|没得|没)$/;
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
 const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地)/;
 const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取/;
@@ -315,6 +319,8 @@ interface Found {
   /** region, broader, identity and channel names */
   known: Match<Tag>[];
   channels: { region: string; id: string }[];
+  /** names of channels the resident cannot use (我没有微信, 不会用支付宝) */
+  notChannels?: string[];
   /** ways of paying of the lexicon (payMeans), each with whether it came right after 用/去/能… (or right before 能交吗…) */
   means: { match: Match<Tag>; used: boolean }[];
   /** channel names of every notice, the same way (渝快办 asked in 方太乡 is a way its notice does not list) */
@@ -674,6 +680,15 @@ export class Understander {
 
     // channels of the known region
     if (notice && found.channels.length) u.channelIds = [...new Set(found.channels.filter((c) => c.region === notice.id).map((c) => c.id))];
+    if (notice && found.notChannels) {
+      // (没有微信: every channel with 微信 in its name or words, 微信生活缴费 and the 税务 公众号 alike)
+      const words = found.notChannels;
+      const not = notice.channels.filter((c) => !u.channelIds.includes(c.id) && words.some((w) => c.name.includes(w) || c.aliases.some((a) => a.includes(w))));
+      if (not.length) {
+        u.channelsNot = { ids: not.map((c) => c.id), words: [...new Set(words)] };
+        if (!u.topics.includes('pay')) u.topics.push('pay');
+      }
+    }
     // 去银行柜台能交吗 / 哪里交现金 / 渝快办能交吗 (方太乡): a way of paying the notice does not list; another notice's
     // channel counts unless it holds a name of this notice's (微信缴费 in 桂阳街道 is its WeChat channel)
     const others = notice ? found.channelWords.filter(({ match }) => !this.listedIn(match, notice)) : [];
@@ -776,8 +791,10 @@ export class Understander {
       lastWay.entries.push(entry);
       if (used) channelUsed = true;
     };
+    // 能不能交现金 / 可以交支付宝吗: a way of paying right after 能不能交 is asked about too
+    let askEnd = -10;
     for (const m of this.trie.scan(text)) {
-      const used = m.start - useEnd <= 1;
+      const used = m.start - useEnd <= 1 || m.start - askEnd <= 1;
       for (const tag of m.values) {
         switch (tag.k) {
           case 'region':
@@ -861,12 +878,20 @@ export class Understander {
             u.facts.studyInProvince = false;
             break;
           case 'channel': {
+            // 重庆市医疗保障局公众号: part of a longer way of paying named (not the channel 公众号)
+            if (found.means.some((e) => e.match.start <= m.start && e.match.end >= m.end && e.match.end - e.match.start > m.end - m.start)) break;
             found.known.push(m);
+            // 我没有微信 / 不会用微信: a way the resident cannot use (the others are what they need)
+            if (m.start - negEnd <= 2 || NO_USE_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start))) {
+              (found.notChannels ??= []).push(m.word);
+              break;
+            }
             found.channels.push(tag);
             way(found.channelWords, m, used);
             break;
           }
           case 'channelAsk':
+            askEnd = m.end;
             if (lastWay && m.start - lastWay.end <= 1) {
               for (const e of lastWay.entries) e.used = true;
               channelUsed = true;
