@@ -279,6 +279,8 @@ function unsureOf(text: string, m: { start: number; end: number }): boolean {
 }
 /** right before a channel: the resident cannot use it (不会用微信, 用不来支付宝) */
 const NO_USE_BEFORE = /(?:不会用|不用|用不来|用不了|不会弄|不会|没有|没得|没)$/;
+/** seeing a doctor (住院, 看病, 手术…), said with 报 (能报吗): a question about what is paid back, too */
+const MEDICAL = /住院|看病|就医|就诊|治病|手术|开药|拿药|生病|病了/;
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
 const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地)/;
 const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取/;
@@ -704,6 +706,8 @@ export class Understander {
     }
     // 有什么区别 is about the tiers only when a tier is named (12月交的和1月交的有什么区别 is about the dates)
     if (u.undecidedTopics.length && !text.includes('档') && u.tier === undefined) u.undecidedTopics = u.undecidedTopics.filter((x) => !x.startsWith('tier'));
+    // 到南昌看病能报吗 / 住院能报吗: being covered is not all of it; what is paid back the notice does not say
+    if (text.includes('报') && MEDICAL.test(text) && !u.undecidedTopics.includes('reimbursement')) u.undecidedTopics.push('reimbursement');
     // 2025年交多少 / 2022年交了多少: another policy year than the notice's (the year before it, when its collection
     // period is, is a year of paying for it: 2023年交的 / 去年交的; 2023年度 is that policy year)
     // (去年断缴了 / 去年没交 tells what happened, it asks about no other year)
