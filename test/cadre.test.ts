@@ -119,12 +119,25 @@ describe('cadre commands', () => {
     expect(await say('任务数 户籍人口1200')).toContain('没有写任务数怎么算');
   });
 
-  it('asking for a resident: answered about that person, nothing kept', async () => {
+  it('asking for a resident: answered about that person, kept only for the choices the answer offers', async () => {
     const { say, state } = await setup();
     await say('绑定 方太乡');
     const r = await say('帮村民问：她是低保户，2023年11月5日交，交多少钱？');
     expect(r).toContain('60元');
-    expect(await state.sessions.get('tg:-100|tg:1')).toBeUndefined();
+    expect(r).toContain('回复1看缴费步骤');
+    // the cadre's own dialogue holds nothing of the resident
+    expect((await state.sessions.get('tg:-100|tg:1'))?.situation.identities).toBeUndefined();
+    // 回复1看缴费步骤: the resident's dialogue answers it
+    const menu = await say('1');
+    expect(menu).toContain('税务窗口缴费');
+    expect(menu).not.toContain('现在没有进行中的问题');
+    const n = /(\d)\. 税务窗口缴费/.exec(menu)![1]!;
+    expect(await say(n)).toContain('带身份证或社保卡');
+    // anything else is the cadre's own again, and the resident's dialogue is gone
+    const mine = await say('我自己交好多钱');
+    expect(mine).toContain('属于哪一类');
+    expect(mine).not.toContain('60元');
+    expect(await state.sessions.get('tg:-100|tg:1|behalf')).toBeUndefined();
     expect(await say('帮村民问')).toContain('用法');
   });
 

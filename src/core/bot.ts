@@ -273,16 +273,19 @@ export class Core {
     const own = sessionKey(msg.chatId, msg.userId);
     let onBehalf = !!msg.onBehalf;
     let stored = await this.store.get(onBehalf ? own + BEHALF_KEY : own);
-    // 帮村民问 still asking (哪个乡镇？属于哪一类？): the cadre's next messages answer it, not the cadre's own dialogue
+    // 帮村民问 still asking (哪个乡镇？属于哪一类？): the cadre's next messages answer it, not the cadre's own dialogue;
+    // after its answer, a bare choice number (回复1看缴费步骤) in the follow-up time is for it too
     let ownSession: Session | undefined;
     if (!onBehalf && stored?.behalfOpen) {
       const b = await this.store.get(own + BEHALF_KEY);
-      if (b && b.asking !== null) {
+      const followUp = !!b?.answered && ONLY_NUMBERS.test(msg.text) && msg.time - b.updatedAt < (this.opts.followUpMs ?? 5 * 60_000);
+      if (b && (b.asking !== null || followUp)) {
         ownSession = stored;
         stored = b;
         onBehalf = true;
       } else {
         stored.behalfOpen = undefined; // answered, or forgotten after the idle time
+        if (b) await this.store.delete(own + BEHALF_KEY);
       }
     }
     const key = onBehalf ? own + BEHALF_KEY : own;
@@ -324,13 +327,15 @@ export class Core {
     // the words that opened this question (a bare choice number is not a question), for the statistics
     if (fresh && !turn.command && !ONLY_NUMBERS.test(text)) s.question = text.slice(0, 100);
     s.updatedAt = msg.time;
-    if (s.onBehalf && s.asking === null) {
+    // an answer that offers choices (回复1看缴费步骤) is kept for them, until the cadre says anything else
+    const followable = s.onBehalf && s.asking === null && !!turn.choices?.length;
+    if (s.onBehalf && s.asking === null && !followable) {
       await this.store.delete(key); // nothing about the other person is kept after the answer
     } else await this.store.set(key, s);
     if (s.onBehalf) {
-      // the cadre's own dialogue knows whether the other one is still asking
+      // the cadre's own dialogue knows whether the other one is still asking (or may be followed up)
       const mine = ownSession ?? (await this.store.get(own)) ?? newSession(msg.time);
-      const open = s.asking !== null || undefined;
+      const open = s.asking !== null || followable || undefined;
       if (mine.behalfOpen !== open) {
         mine.behalfOpen = open;
         await this.store.set(own, mine);
