@@ -281,6 +281,8 @@ function unsureOf(text: string, m: { start: number; end: number }): boolean {
 const NO_USE_BEFORE = /(?:不会用|不用|用不来|用不了|不会弄|不会|没有|没得|没)$/;
 /** seeing a doctor (住院, 看病, 手术…), said with 报 (能报吗): a question about what is paid back, too */
 const MEDICAL = /住院|看病|就医|就诊|治病|手术|开药|拿药|生病|病了/;
+/** categories of those who have left the army */
+const FORMER_SOLDIER = ['veteran', 'six_categories', 'two_categories', 'soldiers_14'];
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
 const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地)/;
 const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取/;
@@ -628,6 +630,8 @@ export class Understander {
     const saidOrdinary = u.ordinary;
     this.readIdentities(text, u, ctx.today);
     this.readCollegeByPlace(text, u, studySpans);
+    // 当兵 / 参军 said of someone who has left the army (退伍了, 1953年底前参军后在企业退休): not serving now
+    if (u.identities.includes('serving_soldier') && u.identities.some((id) => FORMER_SOLDIER.includes(id))) u.identities = u.identities.filter((id) => id !== 'serving_soldier');
     // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
     if (u.facts.insuredAtSchool === undefined && text.includes('学校') && NOT_INSURED_AT_SCHOOL.test(text)) u.facts.insuredAtSchool = false;
     // 我在大学当保安 / 在学校食堂打工: works at a school, is no student there
