@@ -702,6 +702,7 @@ export class Core {
     if (u.askedMonth) d.askedMonth = u.askedMonth;
     if (u.several) d.several = true;
     if (u.people) d.people = u.people;
+    if (u.unborn) d.unborn = true;
     if (u.aboutRelative) d.aboutOther = true;
     if (u.headcount) d.headcount = u.headcount;
     if (u.reachesLater) d.reachesLater = u.reachesLater;
@@ -817,7 +818,7 @@ export class Core {
         if (!t.oneShot) return this.ask(t, m as Slot);
         return this.answerVariants(t, m as FactName);
       }
-      if (m === 'bornOn' && !t.oneShot) return this.ask(t, 'bornOn');
+      if (m === 'bornOn' && !t.oneShot && !sit.asked?.unborn) return this.ask(t, 'bornOn');
       if (m === 'tier' && !t.oneShot && feeMatters && needs(['fee', 'tier'])) return this.ask(t, 'tier');
     }
     if (!t.oneShot && sit.paidOn === undefined && feeMatters && needs(DATE_TOPICS)) return this.ask(t, 'paidOn');

@@ -60,7 +60,7 @@ const lexiconSchema = z
     permitWithout: z.object({ identity: z.string().min(1) }).strict(),
     relativeSubject: z.object({ relatives: words, notSelf: words, identities: words }).strict(),
     birthCues: words,
-    newborn: z.object({ children: words, births: words }).strict(),
+    newborn: z.object({ children: words, births: words, unborn: words }).strict(),
     paidCues: words,
     channelUse: words,
     channelAsk: words,

@@ -75,6 +75,8 @@ export interface Understanding {
   several: boolean;
   /** an ordinary resident named beside someone with an identity (一个特困一个普通) */
   alsoOrdinary?: boolean;
+  /** a child not born yet (还没生, 预产期, 明年3月生): no birthday to ask for */
+  unborn?: boolean;
   /** categories asked about or not known (低保是什么意思, 不晓得是不是低保): said of nobody */
   unsure: string[];
   /**
@@ -283,6 +285,8 @@ const NO_USE_BEFORE = /(?:不会用|不用|用不来|用不了|不会弄|不会|
 const MEDICAL = /住院|看病|就医|就诊|治病|手术|开药|拿药|生病|病了/;
 /** categories of those who have left the army */
 const FORMER_SOLDIER = ['veteran', 'six_categories', 'two_categories', 'soldiers_14'];
+/** 明年3月生 / 下个月要生: a month of birth still to come (not 3月生的, 生日) */
+const DUE_MONTH = /(?:明年|下个?月|月份?|月底|月初)(?:要|才|就|该)?生(?![了的日下])/;
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
 const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地)/;
 const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取/;
@@ -422,6 +426,8 @@ export class Understander {
   private readonly paidElsewhereRe: RegExp;
   /** any of its verbs: most messages have none, and skip the long pattern */
   private readonly paidVerb: RegExp;
+  /** a child not born yet (还没生, 预产期, 明年3月生) */
+  private readonly unbornRe: RegExp;
   /** 一家 / 一共 / 5口人 / 两个娃: several people */
   private readonly severalRe: RegExp;
   /** where a person is named: a relative word (lexicon relativeSubject.relatives), the asker (我是, 我自己), 她自己 */
@@ -511,6 +517,7 @@ export class Understander {
     this.paidElsewhereRe = new RegExp(`(?:${alts([...pe.places, ...Object.values(words.places).flat()])})([^，,。；;！!？?\\s]{0,4}?)(?:${alts(pe.verbs)})`, 'g');
     // 孩子生了病 is no birth
     this.birthWord = new RegExp(alts(lx.newborn.births));
+    this.unbornRe = new RegExp(`${alts(lx.newborn.unborn)}|${DUE_MONTH.source}`);
     this.lunarRe = new RegExp(alts(lx.lunarWords));
     this.monthAskedRe = new RegExp(
       `(?<![\\d年.])(\\d{1,2}|十[一二]?|[一二三四五六七八九])\\s*月份?(?![\\d一二三四五六七八九十号日底初])[^，,。；;！!？?交缴付]{0,2}(?:${alts(lx.askedCues)})`,
@@ -935,6 +942,13 @@ export class Understander {
     }
     if (text.includes('了')) for (const m of text.matchAll(AGE_NOW)) this.addAge(u, m[2]!, !!m[1]);
     if (text.includes('年满') || text.includes('年过')) for (const m of text.matchAll(AGE_REACHED)) this.addAge(u, m[1]!, false);
+    // 还没生 / 明年3月生: a child to come, whose birthday is not known yet
+    if (text.includes('生') || text.includes('孕') || text.includes('肚')) {
+      if (this.unbornRe.test(text)) {
+        u.unborn = true;
+        if (!u.identities.includes('newborn')) u.identities.push('newborn');
+      }
+    }
     // 宝宝11月出生的 / 小孩2024年4月10日刚出生 (not 孩子2015年出生的: a year long past is no newborn)
     if (!u.identities.includes('newborn') && !u.negated.includes('newborn') && this.birthWord.test(text)) {
       for (const m of text.matchAll(this.newbornRe)) {
@@ -1333,6 +1347,7 @@ function recognised(u: Understanding): boolean {
     u.negated.length > 0 ||
     u.unsure.length > 0 ||
     u.ordinary ||
+    !!u.unborn ||
     !!u.self ||
     !!u.otherPerson ||
     u.topics.length > 0 ||
