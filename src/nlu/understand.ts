@@ -287,6 +287,8 @@ const MEDICAL = /住院|看病|就医|就诊|治病|手术|开药|拿药|生病|
 const FORMER_SOLDIER = ['veteran', 'six_categories', 'two_categories', 'soldiers_14'];
 /** 明年3月生 / 下个月要生: a month of birth still to come (not 3月生的, 生日) */
 const DUE_MONTH = /(?:明年|下个?月|月份?|月底|月初)(?:要|才|就|该)?生(?![了的日下])/;
+/** the reply to 选哪一档 of someone who cannot choose (不知道选哪个, 随便, 你帮我选) */
+const TIER_UNSURE = /不知道|不晓得|不清楚|不懂|不确定|随便|都行|都可以|帮我选|你选|你说呢|哪个好|选哪个|哪个划算|推荐/;
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
 const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地)/;
 const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取/;
@@ -716,7 +718,9 @@ export class Understander {
       if (d.unless?.some((x) => u.topics.includes(x))) u.undecidedTopics = u.undecidedTopics.filter((x) => !d.topics.includes(x));
     }
     // 有什么区别 is about the tiers only when a tier is named (12月交的和1月交的有什么区别 is about the dates)
-    if (u.undecidedTopics.length && !text.includes('档') && u.tier === undefined) u.undecidedTopics = u.undecidedTopics.filter((x) => !x.startsWith('tier'));
+    // (asked 选哪一档, 选哪个 / 随便 / 不知道 is about the tiers: what the notice says of them, and the question again)
+    if (ctx.asking === 'tier' && u.tier === undefined && TIER_UNSURE.test(text) && !u.undecidedTopics.includes('tier-benefit')) u.undecidedTopics.push('tier-benefit');
+    if (u.undecidedTopics.length && !text.includes('档') && u.tier === undefined && ctx.asking !== 'tier') u.undecidedTopics = u.undecidedTopics.filter((x) => !x.startsWith('tier'));
     // 到南昌看病能报吗 / 住院能报吗: being covered is not all of it; what is paid back the notice does not say
     if (text.includes('报') && MEDICAL.test(text) && !u.undecidedTopics.includes('reimbursement')) u.undecidedTopics.push('reimbursement');
     // 2025年交多少 / 2022年交了多少: another policy year than the notice's (the year before it, when its collection
