@@ -287,6 +287,12 @@ const MEDICAL = /住院|看病|就医|就诊|治病|手术|开药|拿药|生病|
 const FORMER_SOLDIER = ['veteran', 'six_categories', 'two_categories', 'soldiers_14'];
 /** 明年3月生 / 下个月要生: a month of birth still to come (not 3月生的, 生日) */
 const DUE_MONTH = /(?:明年|下个?月|月份?|月底|月初)(?:要|才|就|该)?生(?![了的日下])/;
+/** after a deadline, no day named (过了怎么办, 错过了还能交吗, 晚了咋办) */
+const PAST_DEADLINE = /^(?:那|要是|如果|万一)?(?:过了|错过了?|超过了?|晚了|没赶上|过期了?)(?:时间|截止日期|截止时间|日子)?(?:怎么办|咋办|咋个办|还能交|还可以交|能不能交|会怎样|怎么弄|呢|吗|不)/;
+/** whether the text holds anything like a day (3号, 12月, 今天) */
+function findsDate(text: string): boolean {
+  return /[\d一二三四五六七八九十][号日月]|[今明昨前后]天/.test(text);
+}
 /** the reply to 选哪一档 of someone who cannot choose (不知道选哪个, 随便, 你帮我选) */
 const TIER_UNSURE = /不知道|不晓得|不清楚|不懂|不确定|随便|都行|都可以|帮我选|你选|你说呢|哪个好|选哪个|哪个划算|推荐/;
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
@@ -718,6 +724,12 @@ export class Understander {
       if (d.unless?.some((x) => u.topics.includes(x))) u.undecidedTopics = u.undecidedTopics.filter((x) => !d.topics.includes(x));
     }
     // 有什么区别 is about the tiers only when a tier is named (12月交的和1月交的有什么区别 is about the dates)
+    // 过了怎么办 / 错过了还能交吗 (no day said): what paying after each deadline means, window by window
+    if (!u.paidOn && !u.askedOn && PAST_DEADLINE.test(text) && !findsDate(text)) {
+      u.overview = true;
+      // (过了还能交不: the windows after the deadline answer it, with the last day of paying)
+      u.topics = [...u.topics.filter((x) => x !== 'deadline'), ...(u.topics.includes('cover') ? [] : ['cover' as const])];
+    }
     // (asked 选哪一档, 选哪个 / 随便 / 不知道 is about the tiers: what the notice says of them, and the question again)
     if (ctx.asking === 'tier' && u.tier === undefined && TIER_UNSURE.test(text) && !u.undecidedTopics.includes('tier-benefit')) u.undecidedTopics.push('tier-benefit');
     if (u.undecidedTopics.length && !text.includes('档') && u.tier === undefined && ctx.asking !== 'tier') u.undecidedTopics = u.undecidedTopics.filter((x) => !x.startsWith('tier'));
