@@ -7,6 +7,7 @@ import {
   deadlineText,
   enrolText,
   feeText,
+  shortLines,
   firstStepsText,
   isClosed,
   newbornText,
@@ -152,7 +153,7 @@ function noticeUndecided(q: Quote, topics: Topic[], o: AnswerOptions, src: Sourc
     if (!asked.has(u.topic)) continue;
     if (u.topic === 'tier') o.notice.tiers.forEach((t) => src.add(t.clause));
     if (u.clause) src.add(u.clause);
-    if (u.says) out.push(u.says);
+    if (u.says) out.push(...shortLines(u.says));
     if (u.text) out.push(`${UNDECIDED}：${u.text}`);
   }
   return out;

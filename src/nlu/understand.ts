@@ -733,6 +733,11 @@ export class Understander {
     // (asked 选哪一档, 选哪个 / 随便 / 不知道 is about the tiers: what the notice says of them, and the question again)
     if (ctx.asking === 'tier' && u.tier === undefined && TIER_UNSURE.test(text) && !u.undecidedTopics.includes('tier-benefit')) u.undecidedTopics.push('tier-benefit');
     if (u.undecidedTopics.length && !text.includes('档') && u.tier === undefined && ctx.asking !== 'tier') u.undecidedTopics = u.undecidedTopics.filter((x) => !x.startsWith('tier'));
+    // 低保户资助多少: that person's fee, which says the subsidy (资助 of nobody named: what the notice says of it)
+    if (u.identities.length && u.undecidedTopics.includes('subsidy')) {
+      u.undecidedTopics = u.undecidedTopics.filter((x) => x !== 'subsidy');
+      if (!u.topics.includes('fee')) u.topics.push('fee');
+    }
     // 到南昌看病能报吗 / 住院能报吗: being covered is not all of it; what is paid back the notice does not say
     if (text.includes('报') && MEDICAL.test(text) && !u.undecidedTopics.includes('reimbursement')) u.undecidedTopics.push('reimbursement');
     // 2025年交多少 / 2022年交了多少: another policy year than the notice's (the year before it, when its collection
