@@ -48,6 +48,8 @@ export interface AnswerOptions {
   several?: boolean;
   /** asks whether paying later costs more (交晚了要多交钱吗) */
   surchargeAsked?: boolean;
+  /** how many people each of eachPerson stands for (a household of a known size): the total is said */
+  eachCount?: number[];
   /** several days of payment (我老婆1月15号交的，我2月20号交的): the cover of each */
   eachPaid?: Quote[];
   /** a category the person reaches by age later in the year (明年满60岁) */
@@ -226,6 +228,17 @@ function reachesLaterLines(q: Quote, o: AnswerOptions, src: Sources): string[] {
 function eachLines(quotes: Quote[], src: Sources, line: (p: Quote) => string): string[] {
   return quotes.map((p) => `${whoOf(p)}：${p.enrol.status !== 'here' ? enrolText(p, src)[0]!.replace(LINE_LEAD, '') : line(p)}`);
 }
+/** 一共：60元＋380元×2＝820元, when every person's fee is one amount the notice decides and each kind's count is known */
+function eachTotal(each: Quote[], o: AnswerOptions): string[] {
+  const counts = o.eachCount;
+  if (!counts || counts.length !== each.length) return [];
+  const amounts = each.map((p) => (p.fee.status === 'decided' && p.fee.amounts.length === 1 ? p.fee.amounts[0]!.amount : p.fee.status === 'none' ? null : undefined));
+  if (amounts.some((a) => a === undefined || a === null)) return [];
+  const parts = amounts.map((a, i) => (counts[i]! > 1 ? `${a}元×${counts[i]}` : `${a}元`));
+  const total = amounts.reduce((sum, a, i) => sum! + a! * counts[i]!, 0)!;
+  const n = counts.reduce((a, b) => a + b, 0);
+  return [fill(o.messages.eachTotal, { n: String(n), parts: parts.join('＋'), total: `${total}元` })];
+}
 /** a kind's own fee: the first line of its fee text (an amount left open: 通知未明确 and why, on the one line) */
 const feeOf = (p: Quote, src: Sources) =>
   p.fee.status === 'none' ? p.fee.text : p.fee.status === 'undecided' ? `要交多少：${UNDECIDED}。${p.fee.text}。` : feeText(p, src)[0]!.replace(FEE_LEAD, '');
@@ -304,7 +317,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   if (showFee && each) {
     // (one person of several categories: which one counts, under 就高原则, below that person's line)
     const lines = each.flatMap((p) => [eachLines([p], src, (x) => feeOf(x, src))[0]!, ...decisionLines(p, src).map((l) => `  ${l}`)]);
-    sections.push([o.messages.eachPersonHead, ...lines, o.messages.perPerson]);
+    sections.push([o.messages.eachPersonHead, ...lines, o.messages.perPerson, ...eachTotal(each, o)]);
   }
   else if (showFee) sections.push([...feeText(q, src), ...perPerson, ...decisionLines(q, src), ...saidAmountLines(q, o), ...reachesLaterLines(q, o, src)]);
   // (several payments already made, asked about their cover: no deadline to tell)

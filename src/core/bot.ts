@@ -703,6 +703,7 @@ export class Core {
     if (u.several) d.several = true;
     if (u.people) d.people = u.people;
     if (u.unborn) d.unborn = true;
+    if (u.householdSize) d.householdSize = u.householdSize;
     if (u.aboutRelative) d.aboutOther = true;
     if (u.headcount) d.headcount = u.headcount;
     if (u.reachesLater) d.reachesLater = u.reachesLater;
@@ -836,6 +837,12 @@ export class Core {
       const base = this.situation(t, t.region);
       const people = asked.people?.every((g) => g.every((id) => kinds.includes(id))) ? asked.people : kinds.map((id) => [id]);
       o.eachPerson = [...people, ...(asked.withOrdinary ? [[]] : [])].map((ids) => quote(this.rules, { ...base, identities: ids }));
+      // 我家3口人，我老婆是低保，我和儿子是普通的: each named kind is one person, the ordinary ones the rest
+      const n = asked.householdSize;
+      const known = !!asked.people || kinds.length === 1;
+      if (n && known && (asked.withOrdinary ? n > people.length : n === people.length)) {
+        o.eachCount = o.eachPerson.map((_, i) => (i < people.length ? 1 : n - people.length));
+      }
     }
     this.finishWith(t, composeAnswer(q, s.topics, o));
   }
@@ -976,6 +983,7 @@ function pickWho(asked: QuestionDetails): QuestionDetails | undefined {
   if (asked.several) who.several = true;
   if (asked.people) who.people = asked.people;
   if (asked.withOrdinary) who.withOrdinary = true;
+  if (asked.householdSize) who.householdSize = asked.householdSize;
   if (asked.headcount) who.headcount = asked.headcount;
   if (asked.aboutOther) who.aboutOther = true;
   return Object.keys(who).length ? who : undefined;

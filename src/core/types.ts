@@ -62,6 +62,8 @@ export interface QuestionDetails {
   saidAmountPaid?: boolean;
   /** the question speaks of several people (一家5口, 一共, 两个娃): the fee shown is said to be per person */
   several?: boolean;
+  /** how many people in all, of several kinds (我家3口人…): each kind's count is then known when only one kind is left over */
+  householdSize?: number;
   /** the child is not born yet (还没生): the birthday is not asked */
   unborn?: boolean;
   /** each person's categories, when several people each have their own (我老婆是低保 我儿子读初中) */

@@ -68,6 +68,7 @@ const chatSchema = z
         anyOffice: z.string().min(1),
         otherChannels: z.string().min(1),
         otherChannelsSteps: z.string().min(1),
+        eachTotal: z.string().min(1),
         dayUnread: z.string().min(1),
         eachPersonHead: z.string().min(1),
         eachCoverHead: z.string().min(1),

@@ -94,6 +94,8 @@ export interface Understanding {
   otherPerson?: boolean;
   /** an identity said with a relative's word (我儿子在读大学, 老伴是低保户) */
   aboutRelative?: boolean;
+  /** how many people in all, of several kinds (我家3口人，我老婆是低保，我和儿子是普通的) */
+  householdSize?: number;
   /** how many people, all of one kind (我家4口人，都是普通人) */
   headcount?: number;
   /** asks whether paying later costs more (交晚了要多交钱吗, 要不要加钱) */
@@ -687,6 +689,12 @@ export class Understander {
     } else if (relative && askingOther) {
       // 那我儿子呢: someone else, whose category is not said
       u.otherPerson = true;
+    }
+    // 我家3口人，我老婆是低保，我和儿子是普通的: how many in all (a total when each one's kind is known)
+    if (u.people || u.alsoOrdinary) {
+      const h = HEADCOUNT.exec(text);
+      const n = h ? cnNumber(h[1]!) : null;
+      if (n !== null && n >= 2 && n <= 20) u.householdSize = n;
     }
     // 我家4口人，都是普通人 / 5个人都交一档: how many, all of one kind
     if (u.several && text.includes('都')) {
