@@ -144,7 +144,9 @@ export function coverText(q: Quote, src: Sources): string[] {
   // a late payment that leaves only a few days of cover says so
   const short = c.waitDays && days <= SHORT_COVER_DAYS ? `（只有${days}天）` : '';
   const lines = [`待遇：${cnDate(c.start)}至${cnDate(c.end)}${short}`];
-  if (c.waitDays) lines.push(`（有${c.waitDays}天等待期，${cnDate(c.start)}起享受，${VERIFY}）`);
+  // (the notices do not say whether the day of payment counts in the wait: a day later if it does not, which matters
+  // to someone going to hospital on that day)
+  if (c.waitDays) lines.push(`（有${c.waitDays}天等待期，${cnDate(c.start)}起享受，也可能晚一天，${VERIFY}）`);
   else if (c.startReason) lines.push(`（${c.startReason}起享受，${VERIFY}）`);
   return lines;
 }
