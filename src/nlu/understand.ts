@@ -1627,7 +1627,7 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
       const after = text.slice(m.index! + m[0].length);
       const d = day.format('YYYY-MM-DD');
       if (PAID_ALREADY.test(after.slice(0, 4)) && d > today) day = day.subtract(7, 'day');
-      else if (!PAID_ALREADY.test(after.slice(0, 4)) && d < today && /^\s*[再才去就]?[交缴]/.test(after)) day = day.add(7, 'day');
+      else if (!PAID_ALREADY.test(after.slice(0, 4)) && d < today && PAY_NEXT.test(after)) day = day.add(7, 'day');
     }
     push({ date: day.format('YYYY-MM-DD'), ...at(m), yearCertain: true });
   }
