@@ -835,7 +835,9 @@ export class Core {
     const kinds = sit.identities ?? [];
     if (asked.several && (kinds.length > 1 || (kinds.length === 1 && asked.withOrdinary))) {
       const base = this.situation(t, t.region);
-      const people = asked.people?.every((g) => g.every((id) => kinds.includes(id))) ? asked.people : kinds.map((id) => [id]);
+      // (a kind said later, 我自己是特困, not in any group: a person of its own)
+      const grouped = asked.people?.every((g) => g.every((id) => kinds.includes(id))) ? asked.people : undefined;
+      const people = grouped ? [...grouped, ...kinds.filter((id) => !grouped.some((g) => g.includes(id))).map((id) => [id])] : kinds.map((id) => [id]);
       o.eachPerson = [...people, ...(asked.withOrdinary ? [[]] : [])].map((ids) => quote(this.rules, { ...base, identities: ids }));
       // 我家3口人，我老婆是低保，我和儿子是普通的: each named kind is one person, the ordinary ones the rest
       const n = asked.householdSize;

@@ -58,6 +58,7 @@ const lexiconSchema = z
     hukouElsewhere: z.object({ cues: words, elsewhere: words, identity: z.string().min(1) }).strict(),
     workingAway: z.object({ verbs: words, identity: z.string().min(1) }).strict(),
     permitWithout: z.object({ identity: z.string().min(1) }).strict(),
+    personWords: words,
     relativeSubject: z.object({ relatives: words, notSelf: words, identities: words }).strict(),
     birthCues: words,
     newborn: z.object({ children: words, births: words, unborn: words }).strict(),

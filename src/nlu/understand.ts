@@ -271,7 +271,9 @@ const FOREIGN_HUKOU =
 /** the school did not enrol the student (学校那边没给他买医保, 学校没有给她参保, 学校不给买) */
 const NOT_INSURED_AT_SCHOOL = /学校[^，。,.!?？！\s]{0,4}?(?:没|没有|不|未)(?:给[他她娃孩子我]{0,2})?(?:交|买|参保|参加|办|缴|统一)/;
 /** 不晓得是不是 / 不知道算不算 right before a category */
-const UNSURE_BEFORE = /(?:不晓得|不知道|不清楚|不确定|搞不清|不记得|不懂)[^，。？?,]{0,4}$/;
+const UNSURE_BEFORE = /(?:不晓得|不知道|不清楚|不确定|搞不清|不记得|不懂)[^，。？?,]{0,4}$|(?:申请了?|在申请|正在办|要报|想报|想申请|想办|报了|评)$/;
+/** right after a category: not known, or not granted yet (我是不是低保不清楚, 低保还没批下来) */
+const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,3}?(?:不清楚|不知道|不晓得|搞不清|不确定|还没批|没批|还在审|没下来|没评上)/;
 /** 什么是 / 什么叫 right before a category */
 const MEANING_BEFORE = /(?:什么是|什么叫|啥是|啥叫|何为)$/;
 /** 是什么意思 / 怎么认定 right after a category */
@@ -279,12 +281,15 @@ const MEANING_AFTER = /^(?:户|对象|人员|家庭)?(?:是什么|是啥|什么�
 /** whether a category named is asked about rather than said of someone */
 function unsureOf(text: string, m: { start: number; end: number }): boolean {
   const before = text.slice(Math.max(0, m.start - 10), m.start);
-  return UNSURE_BEFORE.test(before) || MEANING_BEFORE.test(before) || MEANING_AFTER.test(text.slice(m.end, m.end + 6));
+  const after = text.slice(m.end, m.end + 8);
+  return UNSURE_BEFORE.test(before) || MEANING_BEFORE.test(before) || MEANING_AFTER.test(after) || UNSURE_AFTER.test(after);
 }
 /** right before a channel: the resident cannot use it (不会用微信, 用不来支付宝) */
 const NO_USE_BEFORE = /(?:不会用|不用|用不来|用不了|不会弄|不会|没有|没得|没)$/;
 /** seeing a doctor (住院, 看病, 手术…), said with 报 (能报吗): a question about what is paid back, too */
 const MEDICAL = /住院|看病|就医|就诊|治病|手术|开药|拿药|生病|病了/;
+/** 1953年底参军 / 1980年当的兵: the army joined in a year said (decades ago) */
+const JOINED_IN_YEAR = /(?:19\d\d|20[01]\d)年[^，。,]{0,4}?(?:参军|当兵|当的兵|入伍)/;
 /** categories of those who have left the army */
 const FORMER_SOLDIER = ['veteran', 'six_categories', 'two_categories', 'soldiers_14'];
 /** 明年3月生 / 下个月要生: a month of birth still to come (not 3月生的, 生日) */
@@ -298,13 +303,27 @@ function findsDate(text: string): boolean {
 /** the reply to 选哪一档 of someone who cannot choose (不知道选哪个, 随便, 你帮我选) */
 const TIER_UNSURE = /不知道|不晓得|不清楚|不懂|不确定|随便|都行|都可以|帮我选|你选|你说呢|哪个好|选哪个|哪个划算|推荐/;
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
-const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地)/;
+const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口|的)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地|打扫|老师|教师|宿管|职工|员工|开店|卖|后勤|食堂)/;
 const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取/;
 const SCHOOL_KINDS = ['college_student', 'college_freshman', 'school_student'];
+/** 能 / 可以 / 还能 before paying (周三能交吗): a payment to make */
+const CAN_BEFORE_PAY = /^\s*(?:能不能|能|可以|还能|还可以)/;
 /** right after a day, before paying: after it or before it (6月30号以后交) */
 const AROUND_DAY = /^\s*(?:以后|之后|过后|后|以前|之前|前)/;
 /** right after a day: it is named as a deadline (9月30号截止了, 12月31日就结束了吗) */
 const DEADLINE_AFTER = /^\s*(?:就|已经|都|是)?(?:截止|结束|到期|为止|截至|关门|停止|停收)/;
+/** a payment on or before a deadline named (截止前交的, 截止那天交的, 结束之前缴了) */
+const DEADLINE_PAID = /^\s*(?:就|已经|都|是)?(?:截止|结束|到期)(?:日|日期)?(?:前|之前|以前|那天|当天|的时候|时)[^，。,.!?？！]{0,4}[交缴]/;
+/** a payment made, somewhere in the words after the day (缴费的, 交完, 交好了, 交费成功, 交给村干部了; not 交的话) */
+const DONE_IN_CLAUSE = /的(?!话)|了|过|完|成功|掉/;
+/** the words from `at` to the end of their clause */
+function clauseAt(text: string, at: number): string {
+  const rest = text.slice(at);
+  const end = rest.search(/[，。,.!?？！；;\s]/);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+/** in the clause after a year: a question about that year (2025年交多少, 2022年交了多少) */
+const YEAR_ASKED = /多少|好多|几多|怎么|咋|标准|什么时候|啥时候|要交|要不要|能交|能不能|还能|可以交|涨|一样|变/;
 /** right after a year: what did not happen then (去年没交 / 2022年断了) */
 const NOT_DONE_NEAR = /[没断未停]/;
 const YEAR_WORD_SHIFT: Record<string, number> = { 去: -1, 前: -2, 后: 2 };
@@ -440,7 +459,7 @@ export class Understander {
   private readonly unbornRe: RegExp;
   /** 一家 / 一共 / 5口人 / 两个娃: several people */
   private readonly severalRe: RegExp;
-  /** where a person is named: a relative word (lexicon relativeSubject.relatives), the asker (我是, 我自己), 她自己 */
+  /** where a person is named: a relative or child word (lexicon relativeSubject.relatives, personWords, newborn.children), the asker (我是, 我自己), 她自己 */
   private readonly personRe: RegExp;
   /** 国家补助 / 财政补助: the fiscal subsidy asked */
   private readonly fiscalRe: RegExp;
@@ -527,13 +546,14 @@ export class Understander {
     this.paidElsewhereRe = new RegExp(`(?:${alts([...pe.places, ...Object.values(words.places).flat()])})([^，,。；;！!？?\\s]{0,4}?)(?:${alts(pe.verbs)})`, 'g');
     // 孩子生了病 is no birth
     this.birthWord = new RegExp(alts(lx.newborn.births));
-    this.unbornRe = new RegExp(`${alts(lx.newborn.unborn)}|${DUE_MONTH.source}`);
+    // (还没生效 / 没生病 / 还没生成 are not about a child)
+    this.unbornRe = new RegExp(`(?:${alts(lx.newborn.unborn)})(?![效病成意气过])|${DUE_MONTH.source}`);
     this.lunarRe = new RegExp(alts(lx.lunarWords));
     this.monthAskedRe = new RegExp(
       `(?<![\\d年.])(\\d{1,2}|十[一二]?|[一二三四五六七八九])\\s*月份?(?![\\d一二三四五六七八九十号日底初])[^，,。；;！!？?交缴付]{0,2}(?:${alts(lx.askedCues)})`,
     );
     this.alternative = lx.alternative;
-    this.personRe = new RegExp(`${alts(lx.relativeSubject.relatives)}|${SELF_SAID.source}|我自己|我本人|[她他]自己`, 'g');
+    this.personRe = new RegExp(`${alts([...lx.relativeSubject.relatives, ...lx.personWords, ...lx.newborn.children])}|${SELF_SAID.source}|我自己|我本人|[她他]自己`, 'g');
     this.relativeSubject = {
       word: new RegExp(alts(lx.relativeSubject.relatives)),
       notSelf: new RegExp(alts(lx.relativeSubject.notSelf)),
@@ -643,12 +663,14 @@ export class Understander {
     // where a student studies: these place names are not where the family lives
     const studySpans = this.studySpans(text);
     const found = this.readWords(text, u, studySpans);
-    const foreign = this.foreignRegion(u, found);
+    const foreign = this.foreignRegion(text, u, found);
     const saidOrdinary = u.ordinary;
     this.readIdentities(text, u, ctx.today);
     this.readCollegeByPlace(text, u, studySpans);
     // 当兵 / 参军 said of someone who has left the army (退伍了, 1953年底前参军后在企业退休): not serving now
     if (u.identities.includes('serving_soldier') && u.identities.some((id) => FORMER_SOLDIER.includes(id))) u.identities = u.identities.filter((id) => id !== 'serving_soldier');
+    // 我爸1953年底参军的: joined long ago, so left since (which kind of veteran, the notice's groups decide)
+    else if (u.identities.includes('serving_soldier') && JOINED_IN_YEAR.test(text)) u.identities = [...u.identities.filter((id) => id !== 'serving_soldier'), 'veteran'];
     // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
     if (u.facts.insuredAtSchool === undefined && text.includes('学校') && NOT_INSURED_AT_SCHOOL.test(text)) u.facts.insuredAtSchool = false;
     // 我在大学当保安 / 在学校食堂打工: works at a school, is no student there
@@ -755,7 +777,9 @@ export class Understander {
       const now = Number(ctx.today.slice(0, 4));
       for (const m of text.matchAll(YEAR_NAMED)) {
         const y = m[1]!.length === 4 ? Number(m[1]) : now + (YEAR_WORD_SHIFT[m[1]!] ?? 0);
-        if (NOT_DONE_NEAR.test(text.slice(m.index! + m[0].length, m.index! + m[0].length + 4))) continue;
+        // (2022年交过，今年交多少 / 2023年度是低保: that year said as what happened, the question is another)
+        const clause = clauseAt(text, m.index! + m[0].length);
+        if (NOT_DONE_NEAR.test(clause.slice(0, 4)) || !YEAR_ASKED.test(clause)) continue;
         const other = y > notice.policyYear || y < notice.policyYear - 1 || (y === notice.policyYear - 1 && m[0].endsWith('度'));
         if (other && !u.undecidedTopics.includes('other-year')) u.undecidedTopics.push('other-year');
       }
@@ -1166,7 +1190,7 @@ export class Understander {
    * 湖南桂阳 / 广东方太乡 / 江西桂阳: a province or city right before a region's name that is not where that region
    * is. That is another place of the same name: the region is dropped, and the whole name is the unknown place.
    */
-  private foreignRegion(u: Understanding, found: Found): string | undefined {
+  private foreignRegion(text: string, u: Understanding, found: Found): string | undefined {
     let foreign: string | undefined;
     for (const m of found.known) {
       const tag = m.values.find((v) => v.k === 'region');
@@ -1176,7 +1200,8 @@ export class Understander {
       const conflicts = (p: Match<Tag>) =>
         p.values.some((v) => v.k === 'place' && !n.region.provinceNames.includes(v.province)) ||
         (p.values.some((v) => v.k === 'broad' && v.id !== tag.id) && !p.values.some((v) => v.k === 'broad' && v.id === tag.id));
-      const before = [...found.places, ...found.known].find((p) => p !== m && p.end <= m.start && m.start - p.end <= 1 && conflicts(p));
+      // (right before it, or with 的 between: 我在重庆，方太乡… is two clauses)
+      const before = [...found.places, ...found.known].find((p) => p !== m && p.end <= m.start && /^的?$/.test(text.slice(p.end, m.start)) && conflicts(p));
       if (!before) continue;
       u.regionIds = u.regionIds.filter((x) => x !== tag.id);
       foreign ??= before.word + m.word;
@@ -1271,14 +1296,15 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
       continue;
     }
     // 是不是9月30号截止了 / 12月31日结束吗: a deadline named, not a day of paying (the payment is then today's)
-    if (DEADLINE_AFTER.test(text.slice(d.end, d.end + 5))) continue;
+    // (12月31号截止前交的 / 截止那天交的: a payment on or before it, counted from that day)
+    if (DEADLINE_AFTER.test(text.slice(d.end, d.end + 5)) && !DEADLINE_PAID.test(text.slice(d.end, d.end + 10))) continue;
     // (10月1号还能交不, asked in March: a day still to come, not last October's)
     let base = d.yearCertain ? d.date : nearest(d.date, ctx.today);
     // (3月10号还能交吗, asked on 3月15日, is about those days just past)
     // (7月10号交要多少钱, asked in November: 交 without 的 / 了 is a payment still to make, so next July)
-    // (6月30号以后交: the same, past 以后 / 之前)
+    // (6月30号以后交: the same, past 以后 / 之前; 缴费的 / 交完 / 交费成功 / 交给村干部了 are payments made)
     const next = text.slice(d.end, d.end + 6).replace(AROUND_DAY, '');
-    const toPay = PAY_NEXT.test(next) && !PAID_ALREADY.test(next);
+    const toPay = PAY_NEXT.test(next) && !DONE_IN_CLAUSE.test(clauseAt(text, d.end));
     if (!d.yearCertain && daysBetween(base, ctx.today) > STILL_TO_PAY_PAST && (toPay || STILL_TO_PAY.test(text))) {
       base = withYear(d.date, Number(ctx.today.slice(0, 4)) + (d.date.slice(5) < ctx.today.slice(5) ? 1 : 0));
     }
@@ -1613,8 +1639,9 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
   }
   if (text.includes('年底')) for (const m of text.matchAll(YEAR_END)) {
     let year = t.year() + (m[1] === '明' ? 1 : m[1] === '去' ? -1 : 0);
-    // 年底前交的, said in February: paid already, so the end of last year
-    if (!m[1] && PAID_ALREADY.test(text.slice(m.index! + m[0].length).replace(/^(?:之前|以前|前)/, ''))) year -= 1;
+    // 年底前交的, said in February: paid already, so the end of last year (said in November, this year's: the
+    // collection period is now)
+    if (!m[1] && t.month() < 6 && PAID_ALREADY.test(text.slice(m.index! + m[0].length).replace(/^(?:之前|以前|前)/, ''))) year -= 1;
     push({ date: iso(year, 12, 31), ...at(m), yearCertain: true });
   }
   if (text.includes('周') || text.includes('星期') || text.includes('礼拜')) for (const m of text.matchAll(WEEKDAY)) {
@@ -1627,7 +1654,7 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
       const after = text.slice(m.index! + m[0].length);
       const d = day.format('YYYY-MM-DD');
       if (PAID_ALREADY.test(after.slice(0, 4)) && d > today) day = day.subtract(7, 'day');
-      else if (!PAID_ALREADY.test(after.slice(0, 4)) && d < today && PAY_NEXT.test(after)) day = day.add(7, 'day');
+      else if (!PAID_ALREADY.test(after.slice(0, 4)) && d < today && PAY_NEXT.test(after.replace(CAN_BEFORE_PAY, ''))) day = day.add(7, 'day');
     }
     push({ date: day.format('YYYY-MM-DD'), ...at(m), yearCertain: true });
   }
