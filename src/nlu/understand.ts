@@ -296,6 +296,8 @@ const FORMER_SOLDIER = ['veteran', 'six_categories', 'two_categories', 'soldiers
 const DUE_MONTH = /(?:明年|下个?月|月份?|月底|月初)(?:要|才|就|该)?生(?![了的日下])/;
 /** after a deadline, no day named (过了怎么办, 错过了还能交吗, 晚了咋办) */
 const PAST_DEADLINE = /^(?:那|要是|如果|万一)?(?:过了|错过了?|超过了?|晚了|没赶上|过期了?)(?:时间|截止日期|截止时间|日子)?(?:怎么办|咋办|咋个办|还能交|还可以交|能不能交|会怎样|怎么弄|呢|吗|不)/;
+/** a character every PAST_DEADLINE holds */
+const PAST_DEADLINE_HINT = /[过晚赶]/;
 /** whether the text holds anything like a day (3号, 12月, 今天) */
 function findsDate(text: string): boolean {
   return /[\d一二三四五六七八九十][号日月]|[今明昨前后]天/.test(text);
@@ -674,7 +676,7 @@ export class Understander {
     // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
     if (u.facts.insuredAtSchool === undefined && text.includes('学校') && NOT_INSURED_AT_SCHOOL.test(text)) u.facts.insuredAtSchool = false;
     // 我在大学当保安 / 在学校食堂打工: works at a school, is no student there
-    if (WORKS_AT_SCHOOL.test(text) && !STUDYING.test(text)) u.identities = u.identities.filter((id) => !SCHOOL_KINDS.includes(id));
+    if (text.includes('学') && WORKS_AT_SCHOOL.test(text) && !STUDYING.test(text)) u.identities = u.identities.filter((id) => !SCHOOL_KINDS.includes(id));
 
     const regionId = u.regionIds.length === 1 ? u.regionIds[0] : ctx.region;
     const notice = regionId ? this.rules.byId.get(regionId) : undefined;
@@ -755,7 +757,7 @@ export class Understander {
     }
     // 有什么区别 is about the tiers only when a tier is named (12月交的和1月交的有什么区别 is about the dates)
     // 过了怎么办 / 错过了还能交吗 (no day said): what paying after each deadline means, window by window
-    if (!u.paidOn && !u.askedOn && PAST_DEADLINE.test(text) && !findsDate(text)) {
+    if (!u.paidOn && !u.askedOn && PAST_DEADLINE_HINT.test(text) && PAST_DEADLINE.test(text) && !findsDate(text)) {
       u.overview = true;
       // (过了还能交不: the windows after the deadline answer it, with the last day of paying)
       u.topics = [...u.topics.filter((x) => x !== 'deadline'), ...(u.topics.includes('cover') ? [] : ['cover' as const])];
