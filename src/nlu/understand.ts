@@ -288,8 +288,8 @@ function unsureOf(text: string, m: { start: number; end: number }): boolean {
 const NO_USE_BEFORE = /(?:不会用|不用|用不来|用不了|不会弄|不会|没有|没得|没)$/;
 /** seeing a doctor (住院, 看病, 手术…), said with 报 (能报吗): a question about what is paid back, too */
 const MEDICAL = /住院|看病|就医|就诊|治病|手术|开药|拿药|生病|病了/;
-/** 1953年底参军 / 1980年当的兵: the army joined in a year said (decades ago) */
-const JOINED_IN_YEAR = /(?:19\d\d|20[01]\d)年[^，。,]{0,4}?(?:参军|当兵|当的兵|入伍)/;
+/** 1953年底参军 / 1980年当的兵: the army joined in a year of the last century (2018年参军 may still serve) */
+const JOINED_IN_YEAR = /19\d\d年[^，。,]{0,4}?(?:参军|当兵|当的兵|入伍)/;
 /** categories of those who have left the army */
 const FORMER_SOLDIER = ['veteran', 'six_categories', 'two_categories', 'soldiers_14'];
 /** 明年3月生 / 下个月要生: a month of birth still to come (not 3月生的, 生日) */
