@@ -235,7 +235,7 @@ const NAMED_MONTH_END = /(?:(今|明|去)年)?(?<![\d腊冬])(\d{1,2}|十[一二
 const MONTH_NAMES: Record<string, number> = { 元: 1, 正: 1 };
 /** 月底 / 下个月底 (no month named: this month's, or the next one's) */
 const MONTH_END = /(?<![\d一二三四五六七八九十元正腊冬]\s*)(这个?|本|下个?|上个?)?月底/g;
-const YEAR_END = /(?<![\d零〇一二三四五六七八九十])(今|明|去)?年底/g;
+const YEAR_END = /(?<![\d零〇一二三四五六七八九十])(今年|明年|去年|今|明|去)?年底/g;
 const NEW_YEAR_DAY = /元旦/g;
 const NUMBERS_ONLY = /^\s*\d{1,2}(?:\s*[,，、.。 ]\s*\d{1,2})*\s*[.。]?\s*$/;
 const CN_CHOICE = /^第?([一二三四五六七八九十])(?:个|项|条)?$/;
@@ -273,7 +273,12 @@ const NOT_INSURED_AT_SCHOOL = /学校[^，。,.!?？！\s]{0,4}?(?:没|没有|�
 /** 不晓得是不是 / 不知道算不算 right before a category */
 const UNSURE_BEFORE = /(?:不晓得|不知道|不清楚|不确定|搞不清|不记得|不懂)[^，。？?,]{0,4}$|(?:申请了?|在申请|正在办|要报|想报|想申请|想办|报了|评)$/;
 /** right after a category: not known, or not granted yet (我是不是低保不清楚, 低保还没批下来) */
-const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,3}?(?:不清楚|不知道|不晓得|搞不清|不确定|还没批|没批|还在审|没下来|没评上)/;
+const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,3}?(?:还没批|没批|还在审|没下来|没评上)/;
+/** 是不是 / 算不算 right before a category, and 不清楚 right after it (我是不是低保不清楚; not 低保户不知道交多少) */
+const WONDER_BEFORE = /(?:是不是|算不算|属不属于)$/;
+const WONDER_AFTER = /^(?:户|对象)?[^，。,?？]{0,2}?(?:不清楚|不知道|不晓得|搞不清|不确定)/;
+/** granted after all (申请了低保已经批下来了) */
+const GRANTED_AFTER = /已经批|批下来了|批了|评上了|已经评/;
 /** 什么是 / 什么叫 right before a category */
 const MEANING_BEFORE = /(?:什么是|什么叫|啥是|啥叫|何为)$/;
 /** 是什么意思 / 怎么认定 right after a category */
@@ -282,7 +287,8 @@ const MEANING_AFTER = /^(?:户|对象|人员|家庭)?(?:是什么|是啥|什么�
 function unsureOf(text: string, m: { start: number; end: number }): boolean {
   const before = text.slice(Math.max(0, m.start - 10), m.start);
   const after = text.slice(m.end, m.end + 8);
-  return UNSURE_BEFORE.test(before) || MEANING_BEFORE.test(before) || MEANING_AFTER.test(after) || UNSURE_AFTER.test(after);
+  if (GRANTED_AFTER.test(text.slice(m.end, m.end + 12))) return false;
+  return UNSURE_BEFORE.test(before) || MEANING_BEFORE.test(before) || MEANING_AFTER.test(after) || UNSURE_AFTER.test(after) || (WONDER_BEFORE.test(before) && WONDER_AFTER.test(after));
 }
 /** right before a channel: the resident cannot use it (不会用微信, 用不来支付宝) */
 const NO_USE_BEFORE = /(?:不会用|不用|用不来|用不了|不会弄|不会|没有|没得|没)$/;
@@ -290,6 +296,8 @@ const NO_USE_BEFORE = /(?:不会用|不用|用不来|用不了|不会弄|不会|
 const MEDICAL = /住院|看病|就医|就诊|治病|手术|开药|拿药|生病|病了/;
 /** 1953年底参军 / 1980年当的兵: the army joined in a year of the last century (2018年参军 may still serve) */
 const JOINED_IN_YEAR = /19\d\d年[^，。,]{0,4}?(?:参军|当兵|当的兵|入伍)/;
+/** still in the army (现在还在部队服役) */
+const STILL_SERVING = /还在部队|在部队服役|还在服役|服现役|现役|还没退/;
 /** categories of those who have left the army */
 const FORMER_SOLDIER = ['veteran', 'six_categories', 'two_categories', 'soldiers_14'];
 /** 明年3月生 / 下个月要生: a month of birth still to come (not 3月生的, 生日) */
@@ -305,8 +313,9 @@ function findsDate(text: string): boolean {
 /** the reply to 选哪一档 of someone who cannot choose (不知道选哪个, 随便, 你帮我选) */
 const TIER_UNSURE = /不知道|不晓得|不清楚|不懂|不确定|随便|都行|都可以|帮我选|你选|你说呢|哪个好|选哪个|哪个划算|推荐/;
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
-const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口|的)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地|打扫|老师|教师|宿管|职工|员工|开店|卖|后勤|食堂)/;
-const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取/;
+const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地|打扫|老师|教师|宿管|职工|员工|开店|后勤)/;
+/** studying, or a child of the asker named (孩子大学的宿管说… is about the child, a student) */
+const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取|勤工俭学|孩子|儿子|女儿|闺女|娃|孙子|孙女/;
 const SCHOOL_KINDS = ['college_student', 'college_freshman', 'school_student'];
 /** 能 / 可以 / 还能 before paying (周三能交吗): a payment to make */
 const CAN_BEFORE_PAY = /^\s*(?:能不能|能|可以|还能|还可以)/;
@@ -316,16 +325,12 @@ const AROUND_DAY = /^\s*(?:以后|之后|过后|后|以前|之前|前)/;
 const DEADLINE_AFTER = /^\s*(?:就|已经|都|是)?(?:截止|结束|到期|为止|截至|关门|停止|停收)/;
 /** a payment on or before a deadline named (截止前交的, 截止那天交的, 结束之前缴了) */
 const DEADLINE_PAID = /^\s*(?:就|已经|都|是)?(?:截止|结束|到期)(?:日|日期)?(?:前|之前|以前|那天|当天|的时候|时)[^，。,.!?？！]{0,4}[交缴]/;
-/** a payment made, somewhere in the words after the day (缴费的, 交完, 交好了, 交费成功, 交给村干部了; not 交的话) */
-const DONE_IN_CLAUSE = /的(?!话)|了|过|完|成功|掉/;
-/** the words from `at` to the end of their clause */
-function clauseAt(text: string, at: number): string {
-  const rest = text.slice(at);
-  const end = rest.search(/[，。,.!?？！；;\s]/);
-  return end < 0 ? rest : rest.slice(0, end);
-}
+/** right after the paying word: a payment made (缴费的, 交完, 交好了, 交费成功, 交给村干部了; not 交的话, 交完的话, 交会不会晚了) */
+const DONE_AFTER_PAY = /^[费钱款]?(?:给[^，。,\s]{1,5}?)?(?:的(?!话)|了|过|完(?!的话|就|再|以后|之后)|好了|成功|掉)/;
 /** in the clause after a year: a question about that year (2025年交多少, 2022年交了多少) */
-const YEAR_ASKED = /多少|好多|几多|怎么|咋|标准|什么时候|啥时候|要交|要不要|能交|能不能|还能|可以交|涨|一样|变/;
+const YEAR_ASKED = /多少|好多|几多|怎么|咋|标准|什么时候|啥时候|要交|要不要|能交|能不能|还能|可以交|涨|一样|变|吗|截止|日期|几号|哪天|档/;
+/** another year named after one (2022年交过，今年交多少) */
+const ANOTHER_YEAR = /今年|本年|明年|去年|20\d\d年/;
 /** right after a year: what did not happen then (去年没交 / 2022年断了) */
 const NOT_DONE_NEAR = /[没断未停]/;
 const YEAR_WORD_SHIFT: Record<string, number> = { 去: -1, 前: -2, 后: 2 };
@@ -672,7 +677,7 @@ export class Understander {
     // 当兵 / 参军 said of someone who has left the army (退伍了, 1953年底前参军后在企业退休): not serving now
     if (u.identities.includes('serving_soldier') && u.identities.some((id) => FORMER_SOLDIER.includes(id))) u.identities = u.identities.filter((id) => id !== 'serving_soldier');
     // 我爸1953年底参军的: joined long ago, so left since (which kind of veteran, the notice's groups decide)
-    else if (u.identities.includes('serving_soldier') && JOINED_IN_YEAR.test(text)) u.identities = [...u.identities.filter((id) => id !== 'serving_soldier'), 'veteran'];
+    else if (u.identities.includes('serving_soldier') && JOINED_IN_YEAR.test(text) && !STILL_SERVING.test(text)) u.identities = [...u.identities.filter((id) => id !== 'serving_soldier'), 'veteran'];
     // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
     if (u.facts.insuredAtSchool === undefined && text.includes('学校') && NOT_INSURED_AT_SCHOOL.test(text)) u.facts.insuredAtSchool = false;
     // 我在大学当保安 / 在学校食堂打工: works at a school, is no student there
@@ -779,9 +784,12 @@ export class Understander {
       const now = Number(ctx.today.slice(0, 4));
       for (const m of text.matchAll(YEAR_NAMED)) {
         const y = m[1]!.length === 4 ? Number(m[1]) : now + (YEAR_WORD_SHIFT[m[1]!] ?? 0);
-        // (2022年交过，今年交多少 / 2023年度是低保: that year said as what happened, the question is another)
-        const clause = clauseAt(text, m.index! + m[0].length);
-        if (NOT_DONE_NEAR.test(clause.slice(0, 4)) || !YEAR_ASKED.test(clause)) continue;
+        // (2022年交过，今年交多少 / 2023年度是低保: that year said as what happened, the question is about another:
+        // what is asked about it is in the words up to the next year named)
+        const after = text.slice(m.index! + m[0].length);
+        const next = after.search(ANOTHER_YEAR);
+        const scope = next < 0 ? after : after.slice(0, next);
+        if (NOT_DONE_NEAR.test(scope.slice(0, 4)) || !YEAR_ASKED.test(scope)) continue;
         const other = y > notice.policyYear || y < notice.policyYear - 1 || (y === notice.policyYear - 1 && m[0].endsWith('度'));
         if (other && !u.undecidedTopics.includes('other-year')) u.undecidedTopics.push('other-year');
       }
@@ -1073,21 +1081,26 @@ export class Understander {
    */
   private people(text: string, u: Understanding, found: Found): string[][] | undefined {
     if (u.identities.length < 2) return undefined;
-    const starts = [...text.matchAll(this.personRe)].map((m) => m.index!);
+    // (一个孩子读初中，一个孩子读大学: people counted, not told apart by their names)
+    if ((text.match(COUNTED_ONE)?.length ?? 0) >= 2) return undefined;
+    // each place a person is named, and who (孩子…孩子 / 我是…我自己 is one person named twice)
+    const starts = [...text.matchAll(this.personRe)].map((m) => ({ at: m.index!, who: m[0].startsWith('我') && !this.relativeSubject.word.test(m[0]) ? '我' : m[0] }));
     if (starts.length < 2) return undefined;
-    const groups: string[][] = [];
+    const groups = new Map<string, string[]>();
     const placed = new Set<string>();
     for (const m of found.known) {
       for (const tag of m.values) {
         if (tag.k !== 'identity' || !u.identities.includes(tag.id)) continue;
         let p = 0;
-        while (p + 1 < starts.length && starts[p + 1]! <= m.start) p++;
-        const g = (groups[p] ??= []);
+        while (p + 1 < starts.length && starts[p + 1]!.at <= m.start) p++;
+        const who = starts[p]!.who;
+        const g = groups.get(who) ?? [];
+        groups.set(who, g);
         if (!g.includes(tag.id)) g.push(tag.id);
         placed.add(tag.id);
       }
     }
-    const list = groups.filter((g) => g?.length);
+    const list = [...groups.values()];
     for (const id of u.identities) if (!placed.has(id)) list.push([id]);
     // 我老婆是低保，我妈也是低保: two people of one kind answer as one
     const distinct = [...new Map(list.map((g) => [[...g].sort().join(), g])).values()];
@@ -1202,8 +1215,8 @@ export class Understander {
       const conflicts = (p: Match<Tag>) =>
         p.values.some((v) => v.k === 'place' && !n.region.provinceNames.includes(v.province)) ||
         (p.values.some((v) => v.k === 'broad' && v.id !== tag.id) && !p.values.some((v) => v.k === 'broad' && v.id === tag.id));
-      // (right before it, or with 的 between: 我在重庆，方太乡… is two clauses)
-      const before = [...found.places, ...found.known].find((p) => p !== m && p.end <= m.start && /^的?$/.test(text.slice(p.end, m.start)) && conflicts(p));
+      // (right before it, or with 省 / 市 / 的 between: 我在重庆，方太乡… is two clauses)
+      const before = [...found.places, ...found.known].find((p) => p !== m && p.end <= m.start && /^[省市县]?的?$/.test(text.slice(p.end, m.start)) && conflicts(p));
       if (!before) continue;
       u.regionIds = u.regionIds.filter((x) => x !== tag.id);
       foreign ??= before.word + m.word;
@@ -1305,8 +1318,9 @@ function readDates(text: string, u: Understanding, ctx: UnderstandContext, cueSp
     // (3月10号还能交吗, asked on 3月15日, is about those days just past)
     // (7月10号交要多少钱, asked in November: 交 without 的 / 了 is a payment still to make, so next July)
     // (6月30号以后交: the same, past 以后 / 之前; 缴费的 / 交完 / 交费成功 / 交给村干部了 are payments made)
-    const next = text.slice(d.end, d.end + 6).replace(AROUND_DAY, '');
-    const toPay = PAY_NEXT.test(next) && !DONE_IN_CLAUSE.test(clauseAt(text, d.end));
+    const next = text.slice(d.end, d.end + 14).replace(AROUND_DAY, '');
+    const pay = PAY_NEXT.exec(next);
+    const toPay = !!pay && !DONE_AFTER_PAY.test(next.slice(pay[0].length));
     if (!d.yearCertain && daysBetween(base, ctx.today) > STILL_TO_PAY_PAST && (toPay || STILL_TO_PAY.test(text))) {
       base = withYear(d.date, Number(ctx.today.slice(0, 4)) + (d.date.slice(5) < ctx.today.slice(5) ? 1 : 0));
     }
@@ -1640,10 +1654,10 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
     }
   }
   if (text.includes('年底')) for (const m of text.matchAll(YEAR_END)) {
-    let year = t.year() + (m[1] === '明' ? 1 : m[1] === '去' ? -1 : 0);
-    // 年底前交的, said in February: paid already, so the end of last year (said in November, this year's: the
-    // collection period is now)
-    if (!m[1] && t.month() < 6 && PAID_ALREADY.test(text.slice(m.index! + m[0].length).replace(/^(?:之前|以前|前)/, ''))) year -= 1;
+    let year = t.year() + (m[1]?.startsWith('明') ? 1 : m[1]?.startsWith('去') ? -1 : 0);
+    // 年底前交的, said in February or August: paid already, so the end of last year (said in November or December,
+    // this year's: the collection period is now)
+    if (!m[1] && t.month() < 10 && PAID_ALREADY.test(text.slice(m.index! + m[0].length).replace(/^(?:之前|以前|前)/, ''))) year -= 1;
     push({ date: iso(year, 12, 31), ...at(m), yearCertain: true });
   }
   if (text.includes('周') || text.includes('星期') || text.includes('礼拜')) for (const m of text.matchAll(WEEKDAY)) {
