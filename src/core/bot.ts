@@ -822,7 +822,8 @@ export class Core {
       if (m === 'bornOn' && !t.oneShot && !sit.asked?.unborn) return this.ask(t, 'bornOn');
       if (m === 'tier' && !t.oneShot && feeMatters && needs(['fee', 'tier'])) return this.ask(t, 'tier');
     }
-    if (!t.oneShot && sit.paidOn === undefined && feeMatters && needs(DATE_TOPICS)) return this.ask(t, 'paidOn');
+    // (a child not born yet: no day of paying to ask for before the birth)
+    if (!t.oneShot && sit.paidOn === undefined && feeMatters && needs(DATE_TOPICS) && !sit.asked?.unborn) return this.ask(t, 'paidOn');
     const o = this.answerOptions(t);
     if (paidElsewhere) o.messages = { ...o.messages, twice: this.chat.paidElsewhere };
     // 我老婆1月15号交的，我2月20号交的: the cover of each payment

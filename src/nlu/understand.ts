@@ -263,8 +263,8 @@ const PAID_AGO = /[交缴]了(?:有)?(\d{1,3}|[一二两三四五六七八九十
 const LUNAR_DAY = /(?<![月读念上])初[一二三四五六七八九十]{1,2}(?=[号日]?\s*(?:那天|左右|前后)?\s*[就才再去已]?(?:经)?[交缴])/;
 /** the whole reply to 哪天缴费 is a lunar day: 初八 / 初十号 */
 const LUNAR_DAY_ALONE = /^(?:大年)?初[一二三四五六七八九十]{1,2}[号日]?$/;
-/** 2025年 / 2025年度 / 去年 / 前年 said of the insurance, not a day (2024年1月, 1953年底前, 去年12月, 2023年出生) */
-const YEAR_NAMED = /(20\d\d|去|前|后)年(?:度)?(?!\s*[\d一二三四五六七八九十元]{1,3}\s*月|底|初|前|以前|之前|后|以后|之后|出生|生|满|\d)/g;
+/** 2025年 / 25年 / 2025年度 / 去年 / 前年 said of the insurance, not a day (2024年1月, 1953年底前, 去年12月, 2023年出生) */
+const YEAR_NAMED = /(?<!\d)(20\d\d|2[2-9]|去|前|后)年(?:度)?(?!\s*[\d一二三四五六七八九十元]{1,3}\s*月|底|初|前|以前|之前|后|以后|之后|出生|生|满|\d)/g;
 /** a household registration said to be elsewhere without naming where (外县户口, 户籍不在本县, 户口还没迁过来) */
 const FOREIGN_HUKOU =
   /(?:外县|外省|外地|外市|省外|县外|市外|别的县|别的省|别的地方|其他县|其他省|外乡)的?(?:户口|户籍)|(?:户口|户籍)(?:不在|没在)(?:本县|本地|这边|这里|我们这|本街道|本乡|县里|当地)|不是(?:本县|本地|这边|这里|本街道|本乡|当地)的?(?:户口|户籍)|没有(?:本县|本地|当地|这边)的?(?:户口|户籍)|(?:户口|户籍)还?没有?迁/;
@@ -742,7 +742,8 @@ export class Understander {
       // (没有微信: every channel with 微信 in its name or words, 微信生活缴费 and the 税务 公众号 alike)
       const words = found.notChannels;
       const not = notice.channels.filter((c) => !u.channelIds.includes(c.id) && words.some((w) => c.name.includes(w) || c.aliases.some((a) => a.includes(w))));
-      if (not.length) {
+      // (没有微信怎么查交没交 asks something else: the other ways to pay are no answer to it)
+      if (not.length && !u.undecidedTopics.length) {
         u.channelsNot = { ids: not.map((c) => c.id), words: [...new Set(words)] };
         if (!u.topics.includes('pay')) u.topics.push('pay');
       }
@@ -783,7 +784,7 @@ export class Understander {
     if (notice && !u.history && !u.undecidedTopics.includes('next-year') && text.includes('年')) {
       const now = Number(ctx.today.slice(0, 4));
       for (const m of text.matchAll(YEAR_NAMED)) {
-        const y = m[1]!.length === 4 ? Number(m[1]) : now + (YEAR_WORD_SHIFT[m[1]!] ?? 0);
+        const y = /^\d+$/.test(m[1]!) ? (m[1]!.length === 2 ? 2000 : 0) + Number(m[1]) : now + (YEAR_WORD_SHIFT[m[1]!] ?? 0);
         // (2022年交过，今年交多少 / 2023年度是低保: that year said as what happened, the question is about another:
         // what is asked about it is in the words up to the next year named)
         const after = text.slice(m.index! + m[0].length);
