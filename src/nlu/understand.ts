@@ -263,8 +263,8 @@ const PAID_AGO = /[交缴]了(?:有)?(\d{1,3}|[一二两三四五六七八九十
 const LUNAR_DAY = /(?<![月读念上])初[一二三四五六七八九十]{1,2}(?=[号日]?\s*(?:那天|左右|前后)?\s*[就才再去已]?(?:经)?[交缴])/;
 /** the whole reply to 哪天缴费 is a lunar day: 初八 / 初十号 */
 const LUNAR_DAY_ALONE = /^(?:大年)?初[一二三四五六七八九十]{1,2}[号日]?$/;
-/** 2025年 / 25年 / 2025年度 / 去年 / 前年 said of the insurance, not a day (2024年1月, 1953年底前, 去年12月, 2023年出生) */
-const YEAR_NAMED = /(?<!\d)(20\d\d|2[2-9]|去|前|后)年(?:度)?(?!\s*[\d一二三四五六七八九十元]{1,3}\s*月|底|初|前|以前|之前|后|以后|之后|出生|生|满|\d)/g;
+/** 2025年 / 2025年度 / 去年 / 前年 said of the insurance (not 25年: 交了25年 is a length of time), not a day (2024年1月, 1953年底前, 去年12月, 2023年出生) */
+const YEAR_NAMED = /(20\d\d|去|前|后)年(?:度)?(?!\s*[\d一二三四五六七八九十元]{1,3}\s*月|底|初|前|以前|之前|后|以后|之后|出生|生|满|\d)/g;
 /** a household registration said to be elsewhere without naming where (外县户口, 户籍不在本县, 户口还没迁过来) */
 const FOREIGN_HUKOU =
   /(?:外县|外省|外地|外市|省外|县外|市外|别的县|别的省|别的地方|其他县|其他省|外乡)的?(?:户口|户籍)|(?:户口|户籍)(?:不在|没在)(?:本县|本地|这边|这里|我们这|本街道|本乡|县里|当地)|不是(?:本县|本地|这边|这里|本街道|本乡|当地)的?(?:户口|户籍)|没有(?:本县|本地|当地|这边)的?(?:户口|户籍)|(?:户口|户籍)还?没有?迁/;
@@ -273,12 +273,12 @@ const NOT_INSURED_AT_SCHOOL = /学校[^，。,.!?？！\s]{0,4}?(?:没|没有|�
 /** 不晓得是不是 / 不知道算不算 right before a category */
 const UNSURE_BEFORE = /(?:不晓得|不知道|不清楚|不确定|搞不清|不记得|不懂)[^，。？?,]{0,4}$|(?:申请了?|在申请|正在办|要报|想报|想申请|想办|报了|评)$/;
 /** right after a category: not known, or not granted yet (我是不是低保不清楚, 低保还没批下来) */
-const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,3}?(?:还没批|没批|还在审|没下来|没评上)/;
+const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,3}?(?:还没批|没批|批了没|批没批|批下来没|还在审|没下来|没评上)/;
 /** 是不是 / 算不算 right before a category, and 不清楚 right after it (我是不是低保不清楚; not 低保户不知道交多少) */
-const WONDER_BEFORE = /(?:是不是|算不算|属不属于)$/;
+const WONDER_BEFORE = /(?:是不是|算不算|属不属于)[^，。,]{0,2}$/;
 const WONDER_AFTER = /^(?:户|对象)?[^，。,?？]{0,2}?(?:不清楚|不知道|不晓得|搞不清|不确定)/;
 /** granted after all (申请了低保已经批下来了) */
-const GRANTED_AFTER = /已经批|批下来了|批了|评上了|已经评/;
+const GRANTED_AFTER = /已经批|批下来了|批了(?!没|吗|不)|评上了|已经评/;
 /** 什么是 / 什么叫 right before a category */
 const MEANING_BEFORE = /(?:什么是|什么叫|啥是|啥叫|何为)$/;
 /** 是什么意思 / 怎么认定 right after a category */
@@ -296,6 +296,15 @@ const NO_USE_BEFORE = /(?:不会用|不用|用不来|用不了|不会弄|不会|
 const MEDICAL = /住院|看病|就医|就诊|治病|手术|开药|拿药|生病|病了/;
 /** 1953年底参军 / 1980年当的兵: the army joined in a year of the last century (2018年参军 may still serve) */
 const JOINED_IN_YEAR = /19\d\d年[^，。,]{0,4}?(?:参军|当兵|当的兵|入伍)/;
+/** joined the army in a year of the last century, and not said (in that clause) to serve still */
+function joinedLongAgo(text: string, person: RegExp): boolean {
+  const m = JOINED_IN_YEAR.exec(text);
+  if (!m) return false;
+  // that clause, and the next one unless it names someone else (我弟弟现在还在部队 is the brother)
+  const clauses = text.slice(text.slice(0, m.index).search(/[^，。,]*$/)).split(/[，。,]/);
+  const said = person.test(clauses[1] ?? '') ? clauses[0]! : `${clauses[0]}，${clauses[1] ?? ''}`;
+  return !STILL_SERVING.test(said);
+}
 /** still in the army (现在还在部队服役) */
 const STILL_SERVING = /还在部队|在部队服役|还在服役|服现役|现役|还没退/;
 /** categories of those who have left the army */
@@ -330,7 +339,7 @@ const DONE_AFTER_PAY = /^[费钱款]?(?:给[^，。,\s]{1,5}?)?(?:的(?!话)|了
 /** in the clause after a year: a question about that year (2025年交多少, 2022年交了多少) */
 const YEAR_ASKED = /多少|好多|几多|怎么|咋|标准|什么时候|啥时候|要交|要不要|能交|能不能|还能|可以交|涨|一样|变|吗|截止|日期|几号|哪天|档/;
 /** another year named after one (2022年交过，今年交多少) */
-const ANOTHER_YEAR = /今年|本年|明年|去年|20\d\d年/;
+const ANOTHER_YEAR = /今年|本年|明年|去年|现在|目前|这次|20\d\d年/;
 /** right after a year: what did not happen then (去年没交 / 2022年断了) */
 const NOT_DONE_NEAR = /[没断未停]/;
 const YEAR_WORD_SHIFT: Record<string, number> = { 去: -1, 前: -2, 后: 2 };
@@ -677,7 +686,7 @@ export class Understander {
     // 当兵 / 参军 said of someone who has left the army (退伍了, 1953年底前参军后在企业退休): not serving now
     if (u.identities.includes('serving_soldier') && u.identities.some((id) => FORMER_SOLDIER.includes(id))) u.identities = u.identities.filter((id) => id !== 'serving_soldier');
     // 我爸1953年底参军的: joined long ago, so left since (which kind of veteran, the notice's groups decide)
-    else if (u.identities.includes('serving_soldier') && JOINED_IN_YEAR.test(text) && !STILL_SERVING.test(text)) u.identities = [...u.identities.filter((id) => id !== 'serving_soldier'), 'veteran'];
+    else if (u.identities.includes('serving_soldier') && joinedLongAgo(text, this.relativeSubject.word)) u.identities = [...u.identities.filter((id) => id !== 'serving_soldier'), 'veteran'];
     // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
     if (u.facts.insuredAtSchool === undefined && text.includes('学校') && NOT_INSURED_AT_SCHOOL.test(text)) u.facts.insuredAtSchool = false;
     // 我在大学当保安 / 在学校食堂打工: works at a school, is no student there
@@ -784,7 +793,7 @@ export class Understander {
     if (notice && !u.history && !u.undecidedTopics.includes('next-year') && text.includes('年')) {
       const now = Number(ctx.today.slice(0, 4));
       for (const m of text.matchAll(YEAR_NAMED)) {
-        const y = /^\d+$/.test(m[1]!) ? (m[1]!.length === 2 ? 2000 : 0) + Number(m[1]) : now + (YEAR_WORD_SHIFT[m[1]!] ?? 0);
+        const y = /^\d+$/.test(m[1]!) ? Number(m[1]) : now + (YEAR_WORD_SHIFT[m[1]!] ?? 0);
         // (2022年交过，今年交多少 / 2023年度是低保: that year said as what happened, the question is about another:
         // what is asked about it is in the words up to the next year named)
         const after = text.slice(m.index! + m[0].length);
