@@ -966,8 +966,6 @@ export class Understander {
             u.facts.studyInProvince = false;
             break;
           case 'channel': {
-            // 重庆市医疗保障局公众号: part of a longer way of paying named (not the channel 公众号)
-            if (found.means.some((e) => e.match.start <= m.start && e.match.end >= m.end && e.match.end - e.match.start > m.end - m.start)) break;
             found.known.push(m);
             // 我没有微信 / 不会用微信: a way the resident cannot use (the others are what they need)
             if (m.start - negEnd <= 2 || NO_USE_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start))) {
