@@ -16,7 +16,7 @@ import {
   UNDECIDED,
   undecidedText,
 } from '../engine/format.ts';
-import { cnDate, type IsoDate } from '../engine/dates.ts';
+import { cnDate, cnMoney, type IsoDate } from '../engine/dates.ts';
 import type { Quote } from '../engine/quote.ts';
 import type { Channel, Notice } from '../rules/schema.ts';
 import type { ChatMessages } from '../nlu/extra.ts';
@@ -228,16 +228,19 @@ function reachesLaterLines(q: Quote, o: AnswerOptions, src: Sources): string[] {
 function eachLines(quotes: Quote[], src: Sources, line: (p: Quote) => string): string[] {
   return quotes.map((p) => `${whoOf(p)}：${p.enrol.status !== 'here' ? enrolText(p, src)[0]!.replace(LINE_LEAD, '') : line(p)}`);
 }
-/** 一共：60元＋380元×2＝820元, when every person's fee is one amount the notice decides and each kind's count is known */
+/** 一共：<each amount>×<how many>＋…＝<total>, when every person's fee is one amount the notice decides and each kind's count is known */
 function eachTotal(each: Quote[], o: AnswerOptions): string[] {
   const counts = o.eachCount;
   if (!counts || counts.length !== each.length) return [];
-  const amounts = each.map((p) => (p.fee.status === 'decided' && p.fee.amounts.length === 1 ? p.fee.amounts[0]!.amount : p.fee.status === 'none' ? null : undefined));
-  if (amounts.some((a) => a === undefined || a === null)) return [];
-  const parts = amounts.map((a, i) => (counts[i]! > 1 ? `${a}元×${counts[i]}` : `${a}元`));
-  const total = amounts.reduce((sum, a, i) => sum! + a! * counts[i]!, 0)!;
+  const amounts: number[] = [];
+  for (const p of each) {
+    if (p.fee.status !== 'decided' || p.fee.amounts.length !== 1) return [];
+    amounts.push(p.fee.amounts[0]!.amount);
+  }
+  const parts = amounts.map((a, i) => (counts[i]! > 1 ? `${cnMoney(a)}×${counts[i]}` : cnMoney(a)));
+  const total = amounts.reduce((sum, a, i) => sum + a * counts[i]!, 0);
   const n = counts.reduce((a, b) => a + b, 0);
-  return [fill(o.messages.eachTotal, { n: String(n), parts: parts.join('＋'), total: `${total}元` })];
+  return [fill(o.messages.eachTotal, { n: String(n), parts: parts.join('＋'), total: cnMoney(total) })];
 }
 /** a kind's own fee: the first line of its fee text (an amount left open: 通知未明确 and why, on the one line) */
 const feeOf = (p: Quote, src: Sources) =>
@@ -501,26 +504,26 @@ export function coverOverview(notice: Notice, o: Pick<AnswerOptions, 'messages'>
   return { lines, source: sourceLine(notice.notice, src) };
 }
 
-export function channelsAnswer(notice: Notice): AnswerParts {
+/** the notice's ways of paying, numbered (`except`: channel ids left out) */
+export function channelsAnswer(notice: Notice, except: string[] = []): AnswerParts {
   const src = new Sources(notice.notice.cite);
-  const lines = notice.channels.map((c, i) => {
-    src.add(c.clause);
-    return `${i + 1}. ${c.name}`;
-  });
+  const lines = notice.channels
+    .filter((c) => !except.includes(c.id))
+    .map((c, i) => {
+      src.add(c.clause);
+      return `${i + 1}. ${c.name}`;
+    });
   return { lines, source: sourceLine(notice.notice, src) };
 }
 
 /** 我没有微信 / 不会用支付宝: the notice's other ways of paying, and how to see one's steps */
 export function otherChannelsAnswer(notice: Notice, not: { ids: string[]; words: string[] }, o: Pick<AnswerOptions, 'messages'>): AnswerParts {
-  const src = new Sources(notice.notice.cite);
-  const others = notice.channels.filter((c) => !not.ids.includes(c.id));
-  const lines = [`【${notice.region.short}】`, fill(o.messages.otherChannels, { names: not.words.join('、') })];
-  others.forEach((c, i) => {
-    src.add(c.clause);
-    lines.push(`${i + 1}. ${c.name}`);
-  });
-  if (others[0]) lines.push(fill(o.messages.otherChannelsSteps, { first: others[others.length - 1]!.aliases[0] ?? others[0].name }));
-  return { lines, source: sourceLine(notice.notice, src) };
+  const listed = channelsAnswer(notice, not.ids);
+  const lines = [`【${notice.region.short}】`, fill(o.messages.otherChannels, { names: not.words.join('、') }), ...listed.lines];
+  // the example is the last one listed (the notices list the ways one goes to in person last: 窗口, 银行, 村里的POS机)
+  const last = notice.channels.filter((c) => !not.ids.includes(c.id)).at(-1);
+  if (last) lines.push(fill(o.messages.otherChannelsSteps, { first: last.aliases[0] ?? last.name }));
+  return { lines, source: listed.source };
 }
 
 /** 现金 / 银行柜台 where the notice lists no such way of paying: not listed, undecided, the ways it lists, whom to ask */
