@@ -770,15 +770,16 @@ export class Understander {
     if (u.undecidedTopics.length) for (const d of this.words.undecided) {
       if (d.unless?.some((x) => u.topics.includes(x))) u.undecidedTopics = u.undecidedTopics.filter((x) => !d.topics.includes(x));
     }
-    // 有什么区别 is about the tiers only when a tier is named (12月交的和1月交的有什么区别 is about the dates)
-    // 过了怎么办 / 错过了还能交吗 (no day said): what paying after each deadline means, window by window
-    if (!u.paidOn && !u.askedOn && PAST_DEADLINE_HINT.test(text) && PAST_DEADLINE.test(text) && !findsDate(text)) {
+    // 过了怎么办 / 错过了还能交吗 (no day said; the days are read later, so the words are looked at): what paying
+    // after each deadline means, window by window
+    if (PAST_DEADLINE_HINT.test(text) && PAST_DEADLINE.test(text) && !findsDate(text)) {
       u.overview = true;
       // (过了还能交不: the windows after the deadline answer it, with the last day of paying)
       u.topics = [...u.topics.filter((x) => x !== 'deadline'), ...(u.topics.includes('cover') ? [] : ['cover' as const])];
     }
     // (asked 选哪一档, 选哪个 / 随便 / 不知道 is about the tiers: what the notice says of them, and the question again)
     if (ctx.asking === 'tier' && u.tier === undefined && TIER_UNSURE.test(text) && !u.undecidedTopics.includes('tier-benefit')) u.undecidedTopics.push('tier-benefit');
+    // 有什么区别 is about the tiers only when a tier is named (12月交的和1月交的有什么区别 is about the dates)
     if (u.undecidedTopics.length && !text.includes('档') && u.tier === undefined && ctx.asking !== 'tier') u.undecidedTopics = u.undecidedTopics.filter((x) => !x.startsWith('tier'));
     // 低保户资助多少: that person's fee, which says the subsidy (资助 of nobody named: what the notice says of it)
     if (u.identities.length && u.undecidedTopics.includes('subsidy')) {
