@@ -206,6 +206,8 @@ const AGE = new RegExp(`${NOT_YET}?${AGE_NUMBER}\\s*多?\\s*(?:周岁|岁)`, 'g'
 const AGE_NOW = new RegExp(`(?:${NOT_YET}|今年|已经|都)${AGE_NUMBER}多?了`, 'g');
 /** right before an age: it is reached later (明年满60岁, 下个月就满60岁) */
 const FUTURE_AGE = /(?:明年|后年|下个月|下半年|年底|过几个月)[^，,。；;]{0,5}满$/;
+/** a year right before an age (2025年满60岁, 25年3月就满60了): reached later when that year is still to come */
+const YEAR_BEFORE_AGE = /(\d{4}|\d{2})年(?:\d{1,2}月份?)?(?:就|才)?(?:年满|满)$/;
 /** 年满60 / 年过六十: no 了 needed, but not 年满90天 */
 const AGE_REACHED = new RegExp(`(?<![明后])(?:年满|年过)${AGE_NUMBER}多?(?![\\d日天年月元块号分档])`, 'g');
 /** a birth year in 孩子2015年出生: 4 or 2 digits */
@@ -325,6 +327,10 @@ const TIER_UNSURE = /不知道|不晓得|不清楚|不懂|不确定|随便|都�
 const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地|打扫|老师|教师|宿管|职工|员工|开店|后勤)/;
 /** studying, or a child of the asker named (孩子大学的宿管说… is about the child, a student) */
 const STUDYING = /读|念|学生|上学|上大学|上课|考上|录取|勤工俭学|孩子|儿子|女儿|闺女|娃|孙子|孙女/;
+/** studying said with a verb, not only a child named (我是大学老师，我儿子也要交吗: the school is the asker's work) */
+const STUDY_VERB = /读|念|学生|上学|上大学|上课|考上|录取|勤工俭学/;
+/** the asker is the one at the school (我是大学老师 / 我在学校食堂打工) */
+const SELF_BEFORE = /我(?:是|在)[^，,。！？?]{0,4}$/;
 const SCHOOL_KINDS = ['college_student', 'college_freshman', 'school_student'];
 /** 能 / 可以 / 还能 before paying (周三能交吗): a payment to make */
 const CAN_BEFORE_PAY = /^\s*(?:能不能|能|可以|还能|还可以)/;
@@ -690,7 +696,10 @@ export class Understander {
     // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
     if (u.facts.insuredAtSchool === undefined && text.includes('学校') && NOT_INSURED_AT_SCHOOL.test(text)) u.facts.insuredAtSchool = false;
     // 我在大学当保安 / 在学校食堂打工: works at a school, is no student there
-    if (text.includes('学') && WORKS_AT_SCHOOL.test(text) && !STUDYING.test(text)) u.identities = u.identities.filter((id) => !SCHOOL_KINDS.includes(id));
+    const works = text.includes('学') ? WORKS_AT_SCHOOL.exec(text) : null;
+    if (works && (!STUDYING.test(text) || (SELF_BEFORE.test(text.slice(0, works.index)) && !STUDY_VERB.test(text)))) {
+      u.identities = u.identities.filter((id) => !SCHOOL_KINDS.includes(id));
+    }
 
     const regionId = u.regionIds.length === 1 ? u.regionIds[0] : ctx.region;
     const notice = regionId ? this.rules.byId.get(regionId) : undefined;
@@ -1005,7 +1014,8 @@ export class Understander {
     // (明年3月满60岁: not yet that age)
     if (text.includes('岁')) {
       for (const m of text.matchAll(AGE)) {
-        const later = FUTURE_AGE.test(text.slice(Math.max(0, m.index - 8), m.index));
+        const before = text.slice(Math.max(0, m.index - 10), m.index);
+        const later = FUTURE_AGE.test(before) || yearToCome(before, today);
         this.addAge(u, m[2]!, !!m[1] || later);
         // 明年3月满60岁: the category that age brings, reached within the year
         const n = later ? cnNumber(m[2]!) : null;
@@ -1013,7 +1023,9 @@ export class Understander {
       }
     }
     if (text.includes('了')) for (const m of text.matchAll(AGE_NOW)) this.addAge(u, m[2]!, !!m[1]);
-    if (text.includes('年满') || text.includes('年过')) for (const m of text.matchAll(AGE_REACHED)) this.addAge(u, m[1]!, false);
+    if (text.includes('年满') || text.includes('年过')) {
+      for (const m of text.matchAll(AGE_REACHED)) if (!yearToCome(text.slice(Math.max(0, m.index - 10), m.index + 2), today)) this.addAge(u, m[1]!, false);
+    }
     // 还没生 / 明年3月生: a child to come, whose birthday is not known yet
     if (text.includes('生') || text.includes('孕') || text.includes('肚')) {
       if (this.unbornRe.test(text)) {
@@ -1488,6 +1500,14 @@ function nearest(date: IsoDate, today: IsoDate): IsoDate {
     }
   }
   return best;
+}
+
+/** the words before an age name a year after this one (2025年满 / 25年满 said in 2023: two digits are this century) */
+function yearToCome(before: string, today: IsoDate): boolean {
+  const y = YEAR_BEFORE_AGE.exec(before);
+  if (!y) return false;
+  const n = Number(y[1]);
+  return (n < 100 ? 2000 + n : n) > Number(today.slice(0, 4));
 }
 
 /** 24年 → 2024, 58年 → 1958: a two-digit year is in this century unless that is more than a year ahead */
