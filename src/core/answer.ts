@@ -404,14 +404,16 @@ export function composeVariants(ask: string, variants: { label: string; q: Quote
   const wantDeadline = want('deadline') || want('fee') || want('cover');
   const wantCover = want('cover') && !isClosed(first);
   const scratch = () => new Sources(first.notice.cite);
-  const deadlines = variants.map((v) => (notHere(v.q) ? '' : deadlineText(v.q, scratch()).join('\n')));
+  // nor has one of whom the notice does not say whether they enrol here (在重庆市外上大学)
+  const noWindow = (q: Quote) => notHere(q) || q.enrol.status === 'undecided';
+  const deadlines = variants.map((v) => (noWindow(v.q) ? '' : deadlineText(v.q, scratch()).join('\n')));
   const covers = variants.map((v) => coverText(v.q, scratch()).join('\n'));
   const deadlineEach = wantDeadline && new Set(deadlines).size > 1;
   const coverEach = wantCover && new Set(covers).size > 1;
   for (const v of variants) {
     const away = notHere(v.q);
     const fee = isClosed(v.q) || (away && v.q.fee.status === 'none') ? [] : feeText(v.q, src);
-    const deadline = deadlineEach && !away ? deadlineText(v.q, src) : [];
+    const deadline = deadlineEach && !noWindow(v.q) ? deadlineText(v.q, src) : [];
     // enrolled elsewhere with no cover from this notice: the enrolment line says it
     const cover = coverEach && !(away && v.q.cover.status === 'none') ? coverText(v.q, src) : [];
     const part = [...enrolText(v.q, src), ...fee, ...deadline, ...cover];

@@ -111,6 +111,12 @@ export function deadlineText(q: Quote, src: Sources): string[] {
       // the payment day does not decide which rule applies here: without one, do not say 「按今天」
       src.add(w.clause);
       lines.push(`${q.paidOnIsToday ? '' : `${paidOnText(q)}：`}属于${w.text}。`);
+      if (w.general?.to) {
+        // no deadline of its own: say so, and the one the notice sets for the year (not a guess that it binds them)
+        src.add(w.general.clause);
+        lines.push(`截止日期：${UNDECIDED}（没有单独写这一类人的截止日期）`);
+        lines.push(`全体居民的${w.general.label}：${cnDate(w.general.from)}至${cnDate(w.general.to)}`);
+      }
       break;
     case 'after-year':
     case 'undecided':

@@ -47,7 +47,7 @@ export type WindowStatus =
   | { status: 'after-year'; text: string }
   | { status: 'undecided'; text: string }
   /** a rule of its own decides when to pay (大学新生入学时); text: its label */
-  | { status: 'special'; text: string; clause: string };
+  | { status: 'special'; text: string; clause: string; general?: PaymentWindow };
 
 export type CoverResult =
   | { status: 'decided'; start: IsoDate; end: IsoDate; waitDays: number | null; reason: string; clause: string; startReason: string }
@@ -561,7 +561,8 @@ export function quote(rules: RuleSet, s: Situation): Quote {
   if (freshman?.when === 'next') missing.delete('tier');
 
   let window = rawWindow;
-  if (freshman) window = { status: 'special', text: freshman.fc.label, clause: freshman.fc.clause };
+  // the window everyone else pays in today, which the special rule gives no day of its own against
+  if (freshman) window = { status: 'special', text: freshman.fc.label, clause: freshman.fc.clause, general: rawWindow.status === 'in' && freshman.when === 'in' ? rawWindow.window : undefined };
 
   const late = !!notice.lateSurcharge && compare(paidOn, notice.lateSurcharge.paidAfter) > 0;
   const standard = standardAmounts(notice, s.tier);
