@@ -275,7 +275,13 @@ const NOT_INSURED_AT_SCHOOL = /学校[^，。,.!?？！\s]{0,4}?(?:没|没有|�
 /** 不晓得是不是 / 不知道算不算 right before a category */
 const UNSURE_BEFORE = /(?:不晓得|不知道|不清楚|不确定|搞不清|不记得|不懂)[^，。？?,]{0,4}$|(?:申请了?|在申请|正在办|要报|想报|想申请|想办|报了|评)$/;
 /** right after a category: not known, or not granted yet (我是不是低保不清楚, 低保还没批下来) */
-const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,3}?(?:还没批|没批|批了没|批没批|批下来没|还在审|没下来|没评上)/;
+const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,5}?(?:还没批|没批|批了没|批没批|批下来没|还在审|没下来|没评上)/;
+/**
+ * right after a category, in its clause or the next one: it has ended (低保被取消了, 去年低保今年不是了,
+ * 边缘易致贫户，风险已经消除了): said of nobody now, as 不是 before it
+ */
+const ENDED_AFTER =
+  /^(?:户|对象|人员|家庭)?(?:[^，,。？?！!]{0,5}?|[^，,。？?！!]{0,3}[，,](?:今年|现在|已经|后来|但是|但|可是|风险|资格|身份)[^，,。？?！!]{0,4}?)(?:被取消|取消了|停了|停掉了|不是了|没有了|没了|退出了|解除了|消除了|消除风险|撤销了|撤了|摘帽了|不再享受|不享受了|不算了)/;
 /** 是不是 / 算不算 right before a category, and 不清楚 right after it (我是不是低保不清楚; not 低保户不知道交多少) */
 const WONDER_BEFORE = /(?:是不是|算不算|属不属于)[^，。,]{0,2}$/;
 const WONDER_AFTER = /^(?:户|对象)?[^，。,?？]{0,2}?(?:不清楚|不知道|不晓得|搞不清|不确定)/;
@@ -913,7 +919,7 @@ export class Understander {
             break;
           case 'identity': {
             found.known.push(m);
-            const negated = m.start - negEnd <= 2;
+            const negated = m.start - negEnd <= 2 || ENDED_AFTER.test(text.slice(m.end, m.end + 14));
             // 低保是什么意思 / 不晓得是不是低保: asked about, not said of anyone
             if (!negated && unsureOf(text, m)) {
               if (!u.unsure.includes(tag.id)) u.unsure.push(tag.id);
