@@ -345,11 +345,15 @@ function specialFee(
   });
   const amountsDiffer = new Set(perTier[0]!.options.map((o) => o.f.amount)).size > 1;
   if (!rule && (open.length || amountsDiffer)) {
+    // a category with a standard of its own (在渝高校大学生): that is this person's standard, not the general one
+    const own = !amountsDiffer && perTier.every((p) => p.options.every((o) => o.f.parts.startsWith('本类')));
     return {
       fee: {
         status: 'undecided',
         text: open.length ? (open[0]!.t.fee as { text: string }).text : `通知没有写同时属于${decided.map((d) => d.name).join('和')}的怎么计算`,
-        standard,
+        standard: own
+          ? perTier.map(({ t, options }) => ({ tier: t.id, tierName: t.name, amount: options[0]!.f.amount, parts: options[0]!.f.parts, clause: options[0]!.r.t.clause }))
+          : standard,
       },
       decision: null,
     };

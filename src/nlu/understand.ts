@@ -367,8 +367,8 @@ const PAID_MONTH = /(?<![\d.])(?:\d{1,2}|十[一二]?|[一二三四五六七八�
 const WITHIN_DAYS = /天之?内$/;
 /** what a day (not only a time of day: 晚上, 下午) said to chrono holds */
 const DAY_WORD = /[日号天月周星拜年\d]/;
-/** every way the study-place pattern (Understander.studyRe) can end holds one of these: 读 念 上学 大学 高校 学校 研究生 学院 */
-const STUDY_HINT = /[读念学校研]/;
+/** every way the study-place pattern (Understander.studyRe) can go holds one of these: 读 念 上学 大学 高校 学校 研究生 学院 本科 专科 大专 高职 */
+const STUDY_HINT = /[读念学校研本专职]/;
 
 /** a place name in 在重庆读大学 / 重庆的大学, and the short name of its province */
 interface StudySpan {
@@ -596,8 +596,10 @@ export class Understander {
     this.awayIdentity = lx.workingAway.identity;
     this.awayVerb = new RegExp(alts(lx.workingAway.verbs));
     this.studyRe = new RegExp(
-      `(?:在|去|到|考到|考去|考进|考入|考上了?|考了)(${alt})(?:市|省|区|县)?[^，,。；;！!？?\\s]{0,5}?(?:读|念|上学|上大学|大学|高校|学校|研究生|学院)` +
-        `|(${alt})(?:市|省)?(?:的|那边的|那里的|那边|里的)?(?:大学|高校|学院)`,
+      `(?:在|去|到|考到|考去|考进|考入|考上了?|考了)(${alt})(?:市|省|区|县)?[^，,。；;！!？?\\s]{0,5}?(?:读|念|上学|上大学|大学|高校|学校|研究生|学院|本科|专科|大专|高职)` +
+        `|(${alt})(?:市|省)?(?:的|那边的|那里的|那边|里的)?(?:大学|高校|学院)` +
+        // 娃儿读大学在重庆 / 孩子是专科生在重庆: the place after the study
+        `|(?:读|念|上)?(?:大学|本科|专科|大专|高职|研究生|大学生|专科生|本科生)[^，,。；;！!？?\\s]{0,2}?在(${alt})(?!打工|工作|上班|务工)`,
       'g',
     );
   }
@@ -859,7 +861,7 @@ export class Understander {
   private studySpans(text: string): StudySpan[] {
     const spans: StudySpan[] = [];
     if (STUDY_HINT.test(text)) for (const m of text.matchAll(this.studyRe)) {
-      const word = m[1] ?? m[2]!;
+      const word = m[1] ?? m[2] ?? m[3]!;
       spans.push({ start: m.index, end: m.index + m[0].length, province: this.provinceOf.get(word)! });
     }
     return spans;
