@@ -438,7 +438,15 @@ export class Core {
     t.undecided = u.undecidedTopics;
     t.unlisted = u.unlistedMeans;
     if (u.channelsNot) t.channelsNot = u.channelsNot;
-    const dayNote = u.lunar ? this.chat.lunarDate : u.paidMonthOnly ? this.chat.paidMonthOnly : u.dayUnread ? fill(this.chat.dayUnread, { word: u.dayUnread }) : undefined;
+    const dayNote = u.lunar
+      ? this.chat.lunarDate
+      : u.paidMonthOnly
+        ? this.chat.paidMonthOnly
+        : u.paidNoDay
+          ? this.chat.paidNoDay
+          : u.dayUnread
+            ? fill(this.chat.dayUnread, { word: u.dayUnread })
+            : undefined;
     if (dayNote) t.dayNote = dayNote;
     if (u.overview) t.overview = true;
     if (u.surchargeAsked) t.surchargeAsked = true;
@@ -783,7 +791,11 @@ export class Core {
     // (a named person may have rules of their own: 大学新生, 新生儿)
     // 腊月二十交的，今天能用吗: no solar day to count from; what each payment window gives, and the lunar line
     // (3月份交的，6月份能报吗: the same, the day of the month is missing)
-    const noDay = !!t.dayNote && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline');
+    // (大学新生 / 新生儿: a cover rule of their own, counted from the payment whatever day it was, is the answer)
+    const ownRule = !!t.dayNote && t.named && ownCoverRule(this.quoteNow(t));
+    // (已经交了 said of one: their answer says how the day counts)
+    if (ownRule && t.dayNote === this.chat.paidNoDay) t.dayNote = undefined;
+    const noDay = !!t.dayNote && sit.paidOn === undefined && topics.some((x) => x === 'cover' || x === 'deadline') && !ownRule;
     if (noDay || (t.overview && sit.paidOn === undefined && !sit.asked?.askedOn && !sit.asked?.askedMonth && !sit.identities?.length && topics.every((x) => x === 'cover'))) {
       return this.finishWith(t, coverOverview(t.region, this.answerOptions(t), !!t.dayNote));
     }
@@ -998,4 +1010,9 @@ function forgetWho(sit: KnownSituation, keepIdentities = false) {
   sit.facts = {};
   sit.bornOn = undefined;
   sit.bornYear = undefined;
+}
+
+/** the person's cover follows a rule of their own, not the payment windows (大学新生: from the day after paying; 新生儿) */
+function ownCoverRule(q: Quote): boolean {
+  return q.window.status === 'special' || q.newborn !== null;
 }

@@ -62,6 +62,7 @@ const chatSchema = z
         askedMonthPart: z.string().min(1),
         lunarDate: z.string().min(1),
         paidMonthOnly: z.string().min(1),
+        paidNoDay: z.string().min(1),
         dayNeeded: z.string().min(1),
         lunarDayNeeded: z.string().min(1),
         unsureIdentity: z.string().min(1),

@@ -38,6 +38,8 @@ export interface Understanding {
   paidMonthOnly?: boolean;
   /** 打算哪天缴费？——明年2月 / 过完年: a time of payment without its day */
   dayMissing?: boolean;
+  /** 我已经交了，今天住院能报不: paid on a day not said, so not counted as paying today */
+  paidNoDay?: boolean;
   /** 国庆节交 / 过完年交 (no question asked): the words of a time the bot does not turn into a day */
   dayUnread?: string;
   /** a month asked about (3月10号交的，5月份住院能报吗): its first and last day */
@@ -362,6 +364,10 @@ const CN_THOUSANDS_YEAR = /[两二]千零?([一二三四五六七八九十]{1,3}
 /** a month named (2月, 明年3月初, 腊月 is lunar and read elsewhere) */
 const MONTH_NAMED = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九元正])\s*月/;
 /** 3月份交的 / 明年3月份交，什么时候能报销 / 3月交多少 / 十二月交还来得及不: a month of payment without its day */
+/** 已经交了 / 早就交了 / 交过了 / 我交了380: a payment made, with no day (read only when no day was found) */
+const PAID_NO_DAY = /(?:已经|早就|早都|都|就|我|他|她|刚|已|娃|妈|爸|人)(?:交|缴)(?:了|过|起了|好了|完了)|(?:交|缴)过了|已交|已缴/;
+/** 如果交了 / 交了多少 / 交了没: not a payment said to have been made */
+const PAID_NOT_SAID = /如果|要是|假如|假设|万一|(?:交|缴)(?:了|过)(?:多少|几|好多|两次|没|吗|不)/;
 const PAID_MONTH = /(?<![\d.])(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(?:交的|交了|缴的|缴了|交过|缴过|[再去才]?[交缴])/;
 /** 90天内 / 三十天之内: a span of days */
 const WITHIN_DAYS = /天之?内$/;
@@ -835,6 +841,10 @@ export class Understander {
       if (!u.topics.length) u.topics.push('cover');
     }
     if ((u.askedOn || u.askedMonth) && !u.topics.includes('cover')) u.topics.push('cover');
+    // 我已经交了，今天住院能报不: when the cover starts depends on the day it was paid, which is not said
+    if (!u.paidOn && !u.paidMonthOnly && !u.lunar && !u.paidDays && ctx.asking !== 'paidOn' && u.topics.includes('cover') && PAID_NO_DAY.test(text) && !PAID_NOT_SAID.test(text)) {
+      u.paidNoDay = true;
+    }
     // 1月31号交和2月1号交有区别吗: the difference is when the cover starts
     if (u.paidDays && !u.topics.length) u.topics.push('cover');
     this.readBirth(u, ctx.today);
@@ -842,7 +852,7 @@ export class Understander {
     const vague = u.paidOn ? undefined : found.vague;
     if (ctx.asking === 'paidOn' && !u.paidOn && (u.lunar || MONTH_NAMED.test(text) || vague)) {
       u.dayMissing = true;
-    } else if (vague && !u.lunar && !u.paidMonthOnly && !u.askedOn && !u.askedMonth) {
+    } else if (vague && !u.lunar && !u.paidMonthOnly && !u.paidNoDay && !u.askedOn && !u.askedMonth) {
       // 国庆节交，什么时候能报销: not counted as paying today
       u.dayUnread = vague;
     }
