@@ -49,7 +49,7 @@ const lexiconSchema = z
     noise: words,
     studyPlace: z.object({ inProvinceCue: words, outsideWords: words, insuredAtSchool: words, notInsuredAtSchool: words, collegeWords: words }).strict(),
     paidElsewhere: z.object({ places: words, verbs: words }).strict(),
-    history: z.object({ new: words, interrupted: words, continuing: words }).strict(),
+    history: z.object({ new: words, interrupted: words, continuing: words, newLeaves: z.array(z.string().min(1)).optional() }).strict(),
     dateAfter: words,
     dateBefore: words,
     askedCues: words,

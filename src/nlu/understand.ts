@@ -283,7 +283,7 @@ const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,5}?(?:还没批|没批|�
  * 边缘易致贫户，风险已经消除了): said of nobody now, as 不是 before it
  */
 const ENDED_AFTER =
-  /^(?:户|对象|人员|家庭)?(?:[^，,。？?！!]{0,5}?|[^，,。？?！!]{0,3}[，,](?:今年|现在|已经|后来|但是|但|可是|风险|资格|身份)[^，,。？?！!]{0,4}?)(?:被取消|取消了|停了|停掉了|不是了|没有了|没了|退出了|解除了|消除了|消除风险|撤销了|撤了|摘帽了|不再享受|不享受了|不算了)/;
+  /^(?:户|对象|人员|家庭)?(?:[^，,。？?！!]{0,5}?|[^，,。？?！!]{0,3}[，,](?:今年|现在|已经|后来|但是|但|可是|风险|资格|身份)[^，,。？?！!]{0,4}?)(?:被取消|取消了|停了|停掉了|断了|停交了|不交了|不是了|没有了|没了|退出了|解除了|消除了|消除风险|撤销了|撤了|摘帽了|不再享受|不享受了|不算了)/;
 /** 是不是 / 算不算 right before a category, and 不清楚 right after it (我是不是低保不清楚; not 低保户不知道交多少) */
 const WONDER_BEFORE = /(?:是不是|算不算|属不属于)[^，。,]{0,2}$/;
 const WONDER_AFTER = /^(?:户|对象)?[^，。,?？]{0,2}?(?:不清楚|不知道|不晓得|搞不清|不确定)/;
@@ -477,6 +477,8 @@ export class Understander {
   private readonly alternative: { end: string[]; not: string[] };
   /** relatives' words and the identities said of them that are not the asker's (lexicon relativeSubject) */
   private readonly relativeSubject: { word: RegExp; notSelf: RegExp; identities: Set<string> };
+  /** identities a word of a new enrolment says were left (辞职了 → 职工医保) */
+  private readonly newLeaves: Set<string>;
   /** 5月份住院能报吗: a month (no day) right before the words asking about cover */
   private readonly monthAskedRe: RegExp;
   /** a lunar-calendar word (flows/lexicon.yaml lunarWords) */
@@ -588,6 +590,7 @@ export class Understander {
     );
     this.alternative = lx.alternative;
     this.personRe = new RegExp(`${alts([...lx.relativeSubject.relatives, ...lx.personWords, ...lx.newborn.children])}|${SELF_SAID.source}|我自己|我本人|[她他]自己`, 'g');
+    this.newLeaves = new Set(lx.history.newLeaves ?? []);
     this.relativeSubject = {
       word: new RegExp(alts(lx.relativeSubject.relatives)),
       notSelf: new RegExp(alts(lx.relativeSubject.notSelf)),
@@ -707,6 +710,13 @@ export class Understander {
     if (u.identities.includes('serving_soldier') && u.identities.some((id) => FORMER_SOLDIER.includes(id))) u.identities = u.identities.filter((id) => id !== 'serving_soldier');
     // 我爸1953年底参军的: joined long ago, so left since (which kind of veteran, the notice's groups decide)
     else if (u.identities.includes('serving_soldier') && joinedLongAgo(text, this.relativeSubject.word)) u.identities = [...u.identities.filter((id) => id !== 'serving_soldier'), 'veteran'];
+    // 原来在厂里交职工医保，现在辞职了: left that scheme (lexicon history.newLeaves), said of nobody now
+    if (u.history === 'new' && this.newLeaves.size && u.identities.some((id) => this.newLeaves.has(id))) {
+      for (const id of u.identities.filter((x) => this.newLeaves.has(x))) if (!u.negated.includes(id)) u.negated.push(id);
+      u.identities = u.identities.filter((id) => !this.newLeaves.has(id));
+    }
+    // 交居民医保还是职工医保: a choice asked about, not what the person has
+    if (u.identities.length && text.includes('还是')) u.identities = u.identities.filter((id) => !choiceAsked(text, found.known, id));
     // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
     if (u.facts.insuredAtSchool === undefined && text.includes('学校') && NOT_INSURED_AT_SCHOOL.test(text)) u.facts.insuredAtSchool = false;
     // 我在大学当保安 / 在学校食堂打工: works at a school, is no student there
@@ -1518,6 +1528,13 @@ function nearest(date: IsoDate, today: IsoDate): IsoDate {
     }
   }
   return best;
+}
+
+/** 居民医保还是职工医保 / 职工医保还是居民医保: the category is one of two things asked about */
+function choiceAsked(text: string, known: Match<Tag>[], id: string): boolean {
+  return known.some(
+    (m) => m.values.some((v) => v.k === 'identity' && v.id === id) && (/(?:居民医保|居民|合作医疗)还是$/.test(text.slice(0, m.start)) || /^还是(?:居民|城乡|合作医疗)/.test(text.slice(m.end))),
+  );
 }
 
 /** the words before an age name a year after this one (2025年满 / 25年满 said in 2023: two digits are this century) */
