@@ -384,7 +384,7 @@ export class Core {
         t.out.push(this.m.askRegionAgain);
         return this.ask(t, 'region', true);
       }
-      t.out.push(this.m.notUnderstood, ...(t.region ? this.tables.notice(t.region).contacts : this.tables.contacts));
+      t.out.push(fill(this.m.notUnderstood, { region: this.exampleRegion(t) }), ...(t.region ? this.tables.notice(t.region).contacts : this.tables.contacts));
       t.ended = 'failed';
       if (s.asking) return this.ask(t, s.asking);
       return;
@@ -541,7 +541,7 @@ export class Core {
         return snap.asking ? this.ask(t, snap.asking) : this.advance(t, []);
       }
       case 'help':
-        t.out.push(this.m.help);
+        t.out.push(fill(this.m.help, { region: this.exampleRegion(t) }));
         return s.asking ? this.ask(t, s.asking) : undefined;
     }
   }
@@ -620,7 +620,13 @@ export class Core {
       t.choices = this.followUpChoices;
       return;
     }
-    t.out.push(this.chat.noDialogue);
+    t.out.push(fill(this.chat.noDialogue, { region: this.exampleRegion(t) }));
+  }
+
+  /** the township an example question names: the chat's own, else the first we have (never another's in a bound group) */
+  private exampleRegion(t: Turn): string {
+    const id = t.region?.id ?? t.s.situation.region;
+    return (id ? this.rules.byId.get(id) : undefined)?.region.short ?? this.rules.notices[0]!.region.short;
   }
 
   private setSlot(t: Turn, slot: Slot, value: Choice['value']) {
