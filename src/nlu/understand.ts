@@ -747,6 +747,17 @@ export class Understander {
       if (people.length > 1) u.several = true;
     }
     u.alsoOrdinary = saidOrdinary && u.identities.length > 0;
+    // 我老伴不是低保，我是 / 我是五保，老伴不是: one of two people has the category, the other not (ordinary)
+    if (relative && (u.identities.length || u.negated.length) && OTHER_NOT.test(text) && this.twoPeople(text)) {
+      if (!u.identities.length && SAID_YES.test(text)) {
+        u.identities = u.negated;
+        u.negated = [];
+      }
+      if (u.identities.length) {
+        u.alsoOrdinary = true;
+        u.several = true;
+      }
+    }
     // (我儿子在读大学 / 我妹妹在桂阳街道，她交多少: the question is about a relative)
     u.aboutRelative = relative;
     const a = this.alternative;
@@ -1238,6 +1249,14 @@ export class Understander {
     }
   }
 
+  /** two different people are named (我老伴不是低保，我是: 老伴 and 我; not 我老婆不是低保，是特困) */
+  private twoPeople(text: string): boolean {
+    const who = new Set<string>();
+    for (const m of text.matchAll(this.personRe)) who.add(m[0].startsWith('我') && !this.relativeSubject.word.test(m[0]) ? '我' : m[0]);
+    if (ASKER_CLAUSE.test(text)) who.add('我');
+    return who.size >= 2;
+  }
+
   /** a place we do not cover (not where a student studies, not a name we know) */
   private unknownPlace(text: string, found: Found, studySpans: StudySpan[]): string | null {
     const { places } = found;
@@ -1452,6 +1471,12 @@ const ASKED_GAP = 3;
 const OPENER_MAX = 12;
 
 /** the asker says what they are (我是低保户, 我自己是特困): with a relative of another kind, two people */
+/** 我 as the subject of its clause (我不是，我老婆是 / 我是低保): the asker is one of the people */
+const ASKER_CLAUSE = /(?:^|[，,。；;\s])我(?=不是|不算|没有|是|才是|也是|倒是|自己|本人)/;
+/** a clause that is only 我是 / 我是的 (我老伴不是低保，我是): the category just said, of the asker */
+const SAID_YES = /(?:^|[，,。；;\s])我(?:才|倒)?是(?:的)?(?:[，,。；;\s]|$)/;
+/** a clause that denies a person the category said (我是低保，我老伴不是 / 老伴不是五保 / 我不是，我老婆是) */
+const OTHER_NOT = /(?:^|[，,。；;\s]|老伴|老婆|老公|爱人|媳妇|丈夫|妻子|我爸|我妈|儿子|女儿|孩子|我|他|她)(?:不是|不算|没有)[\u4e00-\u9fff]{0,4}?(?:[，,。；;\s]|$)/;
 const SELF_SAID = /我(?:自己|本人)?(?:也)?(?:是|属于|算|家是)/;
 
 /** question marks and the like at the end of a message (那低保户呢？) */
