@@ -2,8 +2,9 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { luhn, maskPii, validId18 } from '../src/guard/pii.ts';
+import { luhn, MASK, maskPii, validId18 } from '../src/guard/pii.ts';
 import { Guard } from '../src/core/guard.ts';
+import { normalize } from '../src/nlu/understand.ts';
 import { EmbeddedState } from '../src/state/embedded.ts';
 import type { IncomingMessage } from '../src/core/types.ts';
 import { flows, testCore } from './support/core.ts';
@@ -66,6 +67,88 @@ describe('personal numbers', () => {
     expect(maskPii(`号码 ${x.toLowerCase()} 查一下`).found).toEqual(['id']);
     expect(maskPii('360732800101123').found).toEqual(['id']);
   });
+  it('a mobile with the country code before it (+86, 0086, 86) is masked, the plus with it', () => {
+    for (const [t, masked] of [
+      ['有事打我电话 +86 139 0000 1111', `有事打我电话 ${MASK}`],
+      ['电话+8613900001111', `电话${MASK}`],
+      ['0086-13900001111', MASK],
+      ['8613900001111交多少', `${MASK}交多少`],
+      ['+86 139-0000-1111', MASK],
+    ] as const) {
+      const m = maskPii(t);
+      expect(m.found, t).toEqual(['mobile']);
+      expect(m.text, t).toBe(masked);
+    }
+  });
+  it('groups written apart with . — _ / ， between them are one number', () => {
+    for (const sep of ['.', '—', '——', '_', '/', '，', ' - ', '．']) {
+      const t = `我手机138${sep}0013${sep}8000，交多少`;
+      const m = maskPii(t);
+      expect(m.found, t).toEqual(['mobile']);
+      expect(m.text, t).toBe(`我手机${MASK},交多少`);
+    }
+    for (const t of ['身份证500231.19900101.1234', '身份证500231/19900101/1234', '身份证500231 1990 0101 123X', '身份证500231-19900101-123x']) {
+      const m = maskPii(t);
+      expect(m.found, t).toEqual(['id']);
+      expect(m.text, t).toBe(`身份证${MASK}`);
+    }
+    const card = makeCard('622202020000123456');
+    expect(maskPii(`卡号${card.replace(/(\d{4})(?=\d)/g, '$1 ')}`).text).toBe(`卡号${MASK}`);
+    // a mistyped card printed in fours (fails the check digit)
+    expect(maskPii('卡号6222.0200.1234.5678.901').found).toEqual(['bank']);
+  });
+  it('a number in Chinese digits written in groups, and one with a tier word glued after it', () => {
+    const m = maskPii('我电话幺三八 零零幺三 八零零零');
+    expect(m.found).toEqual(['mobile']);
+    expect(m.text).toBe(`我电话${MASK}`);
+    const tier = maskPii('电话幺三八零零幺三八零零零二档多少');
+    expect(tier.found).toEqual(['mobile']);
+    expect(tier.text).toBe(`电话${MASK}二档多少`);
+  });
+  it('dates, amounts, times, counts and clause numbers are not joined into a number, nor taken with one', () => {
+    for (const t of [
+      '2024.3.5交的',
+      '2023/12/31前交',
+      '2024-01-15交了',
+      '2024.3.5 2023/12/31 2024-01-15 交了380元',
+      '交了1,200，还是380',
+      '10:30 去村委会交',
+      '2020 2021 2022 2023 都交了',
+      '2023.10.11—2023.12.31',
+      '20231011-20231231',
+      '380，755，1200，640，2024',
+      '交了380 755 1200 640元',
+      '二（一）第3条 一家5口人',
+      '0797-5322751',
+      '192.168.100.200',
+    ]) {
+      expect(maskPii(t).found, t).toEqual([]);
+    }
+    // the number is masked, what is beside it stays
+    for (const [t, masked] of [
+      ['电话13800138000 12月15号交的', `电话${MASK} 12月15号交的`],
+      ['2024.01.15 13800138000', `2024.01.15 ${MASK}`],
+      ['13800138000 380元', `${MASK} 380元`],
+      ['电话0797-5322751 13800138000', `电话0797-5322751 ${MASK}`],
+      ['交了86，13800138000', `交了86,${MASK}`],
+      ['宝宝50023120240115123X 11月出生的', `宝宝${MASK} 11月出生的`],
+      ['13800138000/13900001111', `${MASK}/${MASK}`],
+    ] as const) {
+      expect(maskPii(t).text, t).toBe(masked);
+    }
+  });
+  it('the whole number is masked (an X written apart too), and the mask reads as nothing', () => {
+    expect(maskPii('身份证500231 19900101 123X 交了没有').text).toBe(`身份证${MASK} 交了没有`);
+    expect(maskPii('身份证500231 19900101 123 X 交了没有').text).toBe(`身份证${MASK} 交了没有`);
+    for (const [t, without] of [
+      ['身份证500231 19900101 123X 交了没有', '身份证 交了没有'],
+      ['我老汉身份证号500231196001011234 他是低保 屋头还有我妈 交好多', '我老汉身份证号 他是低保 屋头还有我妈 交好多'],
+      ['宝宝身份证50023120240115123X 刚出生 最晚哪天交', '宝宝身份证 刚出生 最晚哪天交'],
+      ['我是方太乡的，电话13800138000低保户交多少', '我是方太乡的，电话低保户交多少'],
+    ] as const) {
+      expect(normalize(maskPii(t).text), t).toBe(normalize(without));
+    }
+  });
   it('letters glued to a number do not hide it', () => {
     const x = makeId('11010519491231002');
     expect(x.endsWith('X')).toBe(true);
@@ -89,8 +172,8 @@ function logSink() {
   return { log: pino({ level: 'info' }, stream), lines };
 }
 
-async function guarded(opts: { flood?: number; maxChars?: number } = {}) {
-  const { core, clock, store } = testCore();
+async function guarded(opts: { flood?: number; maxChars?: number; today?: string; region?: string } = {}) {
+  const { core, clock, store } = testCore({ today: opts.today, region: opts.region });
   const state = await EmbeddedState.open({ dir: '', memoryOnly: true });
   const sink = logSink();
   const guard = new Guard(core, { state, messages: flows.messages, maxChars: opts.maxChars ?? 500, floodPerMinute: opts.flood ?? 6, log: sink.log });
@@ -130,6 +213,25 @@ describe('guards', () => {
     const session = await store.get('tg:-1|tg:9');
     expect(session?.situation.identities).toEqual(['dibao']);
     expect(JSON.stringify(session)).not.toContain(id);
+  });
+
+  it('a masked number leaves the rest of the message understood as it would be without the number', async () => {
+    const { guard, msg } = await guarded({ today: '2023-10-15', region: '桂阳街道' });
+    let user = 0;
+    const ask = async (text: string) => (await guard.handle(msg(text, { userId: `tg:${++user}` }))).map((r) => r.text);
+    for (const [t, without] of [
+      // the number glued to the birth month after it took the month away (宝宝[已隐藏]月出生的)
+      ['宝宝50023120240115123X 11月出生的，最晚哪天交', '宝宝 11月出生的，最晚哪天交'],
+      // the placeholder's words and length hid 风险已经消除了 (the category ended): 60元 instead of 380元
+      ['方太乡边缘易致贫户50023120240115123X，风险已经消除了，交多少', '方太乡边缘易致贫户，风险已经消除了，交多少'],
+      ['身份证500231 19900101 123X 交了没有', '身份证 交了没有'],
+      ['宝宝身份证50023120240115123X，最晚哪天交', '宝宝身份证，最晚哪天交'],
+      ['我老汉身份证号500231196001011234 他是低保 屋头还有我妈 交好多', '我老汉身份证号 他是低保 屋头还有我妈 交好多'],
+    ] as const) {
+      const [warning, ...replies] = await ask(t);
+      expect(warning, t).toBe(flows.messages.personalData);
+      expect(replies, t).toEqual(await ask(without));
+    }
   });
 
   it('a member who floods a group is slowed with one notice', async () => {
