@@ -283,7 +283,7 @@ const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,5}?(?:还没批|没批|�
  * 边缘易致贫户，风险已经消除了): said of nobody now, as 不是 before it
  */
 const ENDED_AFTER =
-  /^(?:户|对象|人员|家庭)?(?:[^，,。？?！!]{0,5}?|[^，,。？?！!]{0,3}[，,](?:今年|现在|已经|后来|但是|但|可是|风险|资格|身份)[^，,。？?！!]{0,4}?)(?:被取消|取消了|停了|停掉了|断了|停交了|不交了|不是了|没有了|没了|退出了|解除了|消除了|消除风险|撤销了|撤了|摘帽了|不再享受|不享受了|不算了)/;
+  /^(?:户|对象|人员|家庭)?(?:[^，,。？?！!]{0,5}?|[^，,。？?！!]{0,3}[，,]\s*(?:今年|现在|已经|后来|但是|但|可是|风险|资格|身份)[^，,。？?！!]{0,4}?)(?:被取消|取消了|停了|停掉了|断了|停交了|不交了|不是了|没有了|没了|退出了|解除了|消除了|消除风险|撤销了|撤了|摘帽了|不再享受|不享受了|不算了)/;
 /** 是不是 / 算不算 right before a category, and 不清楚 right after it (我是不是低保不清楚; not 低保户不知道交多少) */
 const WONDER_BEFORE = /(?:是不是|算不算|属不属于)[^，。,]{0,2}$/;
 const WONDER_AFTER = /^(?:户|对象)?[^，。,?？]{0,2}?(?:不清楚|不知道|不晓得|搞不清|不确定)/;
@@ -315,6 +315,12 @@ function joinedLongAgo(text: string, person: RegExp): boolean {
   const said = person.test(clauses[1] ?? '') ? clauses[0]! : `${clauses[0]}，${clauses[1] ?? ''}`;
   return !STILL_SERVING.test(said);
 }
+/** 1950年参军 / 53年参的军 / 1952年入伍: the year joined (two digits are of the last century here) */
+const JOINED_YEAR = /(19\d\d|[3-9]\d)年(?:底)?(?:以前|之前|前)?[^，。,\d]{0,3}?(?:参军|参的军|当兵|当的兵|入伍|入的伍)/;
+/** retired from an enterprise (在企业退休, 在国营厂退休, 厂里退休的) */
+const ENTERPRISE_RETIRED = /(?:企业|国企|国营|工厂|厂里|厂子|公司)[^，。,]{0,4}?退休/;
+/** the last year of joining that makes a soldier retired from an enterprise one of the 两类人员 (二（二）4 1953年底前参军) */
+const TWO_CATEGORIES_BY = 1953;
 /** still in the army (现在还在部队服役) */
 const STILL_SERVING = /还在部队|在部队服役|还在服役|服现役|现役|还没退/;
 /** categories of those who have left the army */
@@ -717,6 +723,12 @@ export class Understander {
     }
     // 交居民医保还是职工医保: a choice asked about, not what the person has
     if (u.identities.length && text.includes('还是')) u.identities = u.identities.filter((id) => !choiceAsked(text, found.known, id));
+    // 我爸1950年参军，退伍后在企业退休: joined by 1953 and retired from an enterprise, as 二（二）4 names them
+    if (text.includes('退休') && ENTERPRISE_RETIRED.test(text)) {
+      const y = JOINED_YEAR.exec(text);
+      const year = y ? (y[1]!.length === 2 ? 1900 + Number(y[1]) : Number(y[1])) : null;
+      if (year !== null && year <= TWO_CATEGORIES_BY) u.identities = [...u.identities.filter((id) => id !== 'veteran' && id !== 'serving_soldier'), 'two_categories'].filter((id, i, a) => a.indexOf(id) === i);
+    }
     // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
     if (u.facts.insuredAtSchool === undefined && text.includes('学校') && NOT_INSURED_AT_SCHOOL.test(text)) u.facts.insuredAtSchool = false;
     // 我在大学当保安 / 在学校食堂打工: works at a school, is no student there
