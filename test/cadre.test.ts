@@ -110,9 +110,14 @@ describe('cadre commands', () => {
     expect(await say('任务数 户籍人口1200 孤儿2 特困15')).toContain(`= 任务数${1200 - 17}人`);
     expect(await say('任务数 户籍人口1,200 特困15')).toContain(`= 任务数${1200 - 15}人`);
     // numbers of people the formula does not subtract are said back, not silently dropped
-    const extra = await say('户籍人口1200，特困15，低保30人，六类对象3，任务数多少');
+    const extra = await say('户籍人口1200，特困15，低保30人，任务数多少');
     expect(extra).toContain(`= 任务数${1200 - 15}人`);
-    expect(extra).toMatch(/没有减：低保30、六类对象3/);
+    expect(extra).toMatch(/没有减：低保30/);
+    // 六类对象 and the others 二（二）4 fully subsidises are 全额资助参保对象 too
+    const six = await say('任务数 户籍人口1200 特困15 残疾军人3 两类人员1 大学生40 职工医保300 现役3 服刑1');
+    expect(six).toContain(`− 全额资助参保对象${15 + 3 + 1}`);
+    expect(six).toContain(`= 任务数${1200 - 15 - 3 - 1 - 40 - 300 - 3 - 1}人`);
+    expect(six).not.toContain('没有减');
     expect(await say('任务数 特困15')).toContain('没看懂');
     expect(await say('任务数 户籍人口10 职工医保300')).toContain('负数');
     await say('绑定 桂阳街道');
