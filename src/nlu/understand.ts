@@ -897,6 +897,8 @@ export class Understander {
 
   /** whether a channel word found is (or holds) a name of one of the notice's own channels */
   private listedIn(match: Match<Tag>, notice: Notice): boolean {
+    // (江西税务公众号 in 桂阳街道 holds 公众号, but names another province: not its 重庆税务 公众号)
+    if (this.rules.notices.some((n) => n !== notice && n.region.provinceNames.some((p) => match.word.includes(p) && !notice.region.provinceNames.includes(p)))) return false;
     return notice.channels.some((c) => c.aliases.some((a) => match.word.includes(a)));
   }
 
