@@ -359,6 +359,8 @@ const DONE_AFTER_PAY = /^[费钱款]?(?:给[^，。,\s]{1,5}?)?(?:的(?!话)|了
 /** in the clause after a year: a question about that year (2025年交多少, 2022年交了多少) */
 const YEAR_ASKED = /多少|好多|几多|怎么|咋|标准|什么时候|啥时候|要交|要不要|能交|能不能|还能|可以交|涨|一样|变|吗|截止|日期|几号|哪天|档/;
 /** another year named after one (2022年交过，今年交多少) */
+/** right after a year: that year's own fee, made up (2023年的还能补交吗) */
+const YEARS_OWN_ARREARS = /^的(?:医保|费用?|钱)?(?:还能|能|可以|要)?(?:补交|补缴)/;
 const ANOTHER_YEAR = /今年|本年|明年|去年|现在|目前|这次|20\d\d年/;
 /** right after a year: what did not happen then (去年没交 / 2022年断了) */
 const NOT_DONE_NEAR = /[没断未停]/;
@@ -371,7 +373,7 @@ const CN_THOUSANDS_YEAR = /[两二]千零?([一二三四五六七八九十]{1,3}
 const MONTH_NAMED = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九元正])\s*月/;
 /** 3月份交的 / 明年3月份交，什么时候能报销 / 3月交多少 / 十二月交还来得及不: a month of payment without its day */
 /** 已经交了 / 早就交了 / 交过了 / 我交了380: a payment made, with no day (read only when no day was found) */
-const PAID_NO_DAY = /(?:已经|早就|早都|都|就|我|他|她|刚|已|娃|妈|爸|人)(?:交|缴)(?:了|过|起了|好了|完了)|(?:交|缴)过了|已交|已缴/;
+const PAID_NO_DAY = /(?:已经|早就|早都|都|就|我|他|她|刚|已|娃|妈|爸|人)(?:交|缴)(?:了|过|起了|好了|完了)|(?:交|缴)过了|已交|已缴|年(?:就|已经)?(?:交|缴)(?:的|了)/;
 /** 如果交了 / 交了多少 / 交了没: not a payment said to have been made */
 const PAID_NOT_SAID = /如果|要是|假如|假设|万一|(?:交|缴)(?:了|过)(?:多少|几|好多|两次|没|吗|不)/;
 const PAID_MONTH = /(?<![\d.])(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(?:交的|交了|缴的|缴了|交过|缴过|[再去才]?[交缴])/;
@@ -857,7 +859,8 @@ export class Understander {
         const next = after.search(ANOTHER_YEAR);
         const scope = next < 0 ? after : after.slice(0, next);
         if (NOT_DONE_NEAR.test(scope.slice(0, 4)) || !YEAR_ASKED.test(scope)) continue;
-        const other = y > notice.policyYear || y < notice.policyYear - 1 || (y === notice.policyYear - 1 && m[0].endsWith('度'));
+        // (2023年的还能补交吗: that year's own fee, made up late, not a payment for this notice's year)
+        const other = y > notice.policyYear || y < notice.policyYear - 1 || (y === notice.policyYear - 1 && (m[0].endsWith('度') || YEARS_OWN_ARREARS.test(after)));
         if (other && !u.undecidedTopics.includes('other-year')) u.undecidedTopics.push('other-year');
       }
     }
