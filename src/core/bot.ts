@@ -482,6 +482,7 @@ export class Core {
       if (!u.paidOn && (u.identities.length || u.aboutRelative) && !u.alternative) {
         sit.paidOn = undefined;
         sit.paidOnText = undefined;
+        sit.paidToday = undefined;
       }
     }
   }
@@ -583,6 +584,7 @@ export class Core {
     else if (slot === 'paidOn') {
       sit.paidOn = undefined;
       sit.paidOnText = undefined;
+      sit.paidToday = undefined;
     }
   }
 
@@ -841,7 +843,9 @@ export class Core {
       if (m === 'tier' && !t.oneShot && feeMatters && needs(['fee', 'tier'])) return this.ask(t, 'tier');
     }
     // (a child not born yet: no day of paying to ask for before the birth)
-    if (!t.oneShot && sit.paidOn === undefined && feeMatters && needs(DATE_TOPICS) && !sit.asked?.unborn) return this.ask(t, 'paidOn');
+    if (!t.oneShot && sit.paidOn === undefined && !sit.paidToday && feeMatters && needs(DATE_TOPICS) && !sit.asked?.unborn) return this.ask(t, 'paidOn');
+    // 现在还能交吗 answered for today: 那要等多久才能报销 next is about the same payment, not a new one to ask the day of
+    if (sit.paidOn === undefined && feeMatters && needs([...DATE_TOPICS, 'deadline'])) sit.paidToday = true;
     const o = this.answerOptions(t);
     if (paidElsewhere) o.messages = { ...o.messages, twice: this.chat.paidElsewhere };
     // 我老婆1月15号交的，我2月20号交的: the cover of each payment

@@ -85,6 +85,8 @@ export interface KnownSituation {
   paidOn?: IsoDate;
   /** the date was read from the resident's words (repeat how it was read) */
   paidOnText?: boolean;
+  /** no day was said and an answer was given for paying today: a follow-up about the same payment counts from today too */
+  paidToday?: boolean;
   bornOn?: IsoDate;
   /** the year of birth said without the day (孩子2023年11月出生) */
   bornYear?: number;
