@@ -67,6 +67,8 @@ export interface Outcome {
 const FACT_SLOTS: readonly FactName[] = ['studyInProvince', 'insuredAtSchool'];
 /** what the day of payment changes, so the dialogue asks it (什么时候交 / 最晚哪天 asks for the days, counted from today) */
 const DATE_TOPICS: Topic[] = ['fee', 'cover'];
+/** the whole answer to the category menu is 其他 (its last line says 其他情况直接打字) */
+const OTHER_KIND = /^(?:其他|其它|别的|其他的|其它的|其他情况|别的情况|其他人)[。.!！]?$/;
 const IDENTITY_TOPICS: Topic[] = ['fee', 'who', 'twice', 'tier'];
 /** what 已经在学校交了，家里还要交吗 asks: whether to pay (again), not how much */
 const PAY_AGAIN: Topic[] = ['fee', 'who', 'tier', 'twice'];
@@ -383,6 +385,11 @@ export class Core {
       if (s.asking === 'region') {
         t.out.push(this.m.askRegionAgain);
         return this.ask(t, 'region', true);
+      }
+      // 其他 / 别的 to the category menu (whose last line says 其他情况直接打字): say what to type
+      if (s.asking === 'identities' && OTHER_KIND.test(text)) {
+        t.out.push(this.m.askKindAgain);
+        return;
       }
       t.out.push(fill(this.m.notUnderstood, { region: this.exampleRegion(t) }), ...(t.region ? this.tables.notice(t.region).contacts : this.tables.contacts));
       t.ended = 'failed';

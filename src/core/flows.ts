@@ -76,6 +76,7 @@ const messagesSchema = z
     notUnderstood: z.string(),
     uncoveredRegion: z.string(),
     askRegionAgain: z.string(),
+    askKindAgain: z.string(),
     choiceHint: z.string(),
     restart: z.string(),
     stopped: z.string(),
