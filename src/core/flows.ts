@@ -66,6 +66,7 @@ const lexiconSchema = z
     channelUse: words,
     channelAsk: words,
     payMeans: words,
+    noPhone: words,
   })
   .strict();
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -485,6 +485,8 @@ export class Understander {
   private readonly alternative: { end: string[]; not: string[] };
   /** relatives' words and the identities said of them that are not the asker's (lexicon relativeSubject) */
   private readonly relativeSubject: { word: RegExp; notSelf: RegExp; identities: Set<string> };
+  /** cannot use a phone (lexicon noPhone): the ways paid in person are the answer */
+  private readonly noPhoneRe: RegExp;
   /** identities a word of a new enrolment says were left (辞职了 → 职工医保) */
   private readonly newLeaves: Set<string>;
   /** 5月份住院能报吗: a month (no day) right before the words asking about cover */
@@ -599,6 +601,7 @@ export class Understander {
     this.alternative = lx.alternative;
     this.personRe = new RegExp(`${alts([...lx.relativeSubject.relatives, ...lx.personWords, ...lx.newborn.children])}|${SELF_SAID.source}|我自己|我本人|[她他]自己`, 'g');
     this.newLeaves = new Set(lx.history.newLeaves ?? []);
+    this.noPhoneRe = new RegExp(alts(lx.noPhone));
     this.relativeSubject = {
       word: new RegExp(alts(lx.relativeSubject.relatives)),
       notSelf: new RegExp(alts(lx.relativeSubject.notSelf)),
@@ -812,6 +815,14 @@ export class Understander {
       // (没有微信怎么查交没交 asks something else: the other ways to pay are no answer to it)
       if (not.length && !u.undecidedTopics.length) {
         u.channelsNot = { ids: not.map((c) => c.id), words: [...new Set(words)] };
+        if (!u.topics.includes('pay')) u.topics.push('pay');
+      }
+    }
+    // 我不会用手机怎么交 / 老人机: every way but those paid in person (rules channels inPerson)
+    if (notice && !u.channelsNot && !u.undecidedTopics.length && (text.includes('手机') || text.includes('上网')) && this.noPhoneRe.test(text)) {
+      const ids = notice.channels.filter((c) => !c.inPerson && !u.channelIds.includes(c.id)).map((c) => c.id);
+      if (ids.length < notice.channels.length) {
+        u.channelsNot = { ids, words: ['手机'] };
         if (!u.topics.includes('pay')) u.topics.push('pay');
       }
     }

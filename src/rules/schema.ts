@@ -129,6 +129,8 @@ const channel = z
     aliases: z.array(z.string().min(1)),
     clause,
     steps: z.array(z.string().min(1)),
+    /** paid in person, no phone needed (窗口, 银行柜面, 村里的POS机): what one who cannot use a phone is told */
+    inPerson: z.boolean().optional(),
   })
   .strict();
 export type Channel = z.infer<typeof channel>;
