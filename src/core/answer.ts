@@ -34,6 +34,8 @@ export interface AnswerOptions {
   undecided?: string[];
   /** the payment date was read from the resident's words: say how it was read */
   dateRead?: boolean;
+  /** only the month of payment is known and the cover starts on different days within it: no cover line */
+  noCover?: boolean;
   /** nobody said who the person is: the answer is for an ordinary resident, and says so */
   assumedOrdinary?: boolean;
   /** an amount the resident named (交65元可以吗): said whether it is the notice's amount */
@@ -333,7 +335,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   // 过了截止日还能交吗 / 1月交要交多少: what paying then means for the cover (a later start, a waiting period)
   const late = q.window.status === 'in' && q.window.window !== q.windows[0];
   // enrolled elsewhere, the notice may still say when the cover starts (在渝高校新生 who enrolled at school, 二（二）)
-  const showCover = (want('cover') || ((want('deadline') || want('fee')) && late)) && !closed && (!notHere || q.cover.status !== 'none');
+  const showCover = !o.noCover && (want('cover') || ((want('deadline') || want('fee')) && late)) && !closed && (!notHere || q.cover.status !== 'none');
   if (showCover && each) sections.push([o.messages.eachCoverHead, ...eachLines(each, src, (p) => coverOf(p, src))]);
   else if (showCover && o.eachPaid) sections.push(o.eachPaid.flatMap((p) => [fill(o.messages.eachPaidHead, { date: cnDate(p.paidOn) }), ...coverText(p, src).map((l) => `   ${l}`)]));
   else if (showCover) sections.push(q.cover.status === 'undecided' ? coverText(q, src) : ifHere([...coverText(q, src), ...askedDayLines(q, o)]));

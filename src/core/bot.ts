@@ -195,6 +195,8 @@ interface Turn {
    * counted with and asks for the day
    */
   dayNote?: string;
+  /** 7月份交: the cover starts on a different day for each day of the month, so no cover line is given */
+  coverVaries?: boolean;
   /** 等待期多久: without a day of payment, the cover of each payment window */
   overview?: boolean;
   /** 交晚了要多交钱吗 */
@@ -490,6 +492,7 @@ export class Core {
         sit.paidOn = undefined;
         sit.paidOnText = undefined;
         sit.paidToday = undefined;
+        sit.paidMonth = undefined;
       }
     }
   }
@@ -592,6 +595,7 @@ export class Core {
       sit.paidOn = undefined;
       sit.paidOnText = undefined;
       sit.paidToday = undefined;
+      sit.paidMonth = undefined;
     }
   }
 
@@ -712,6 +716,7 @@ export class Core {
     if (u.paidOn) {
       sit.paidOn = u.paidOn;
       sit.paidOnText = true;
+      sit.paidMonth = undefined;
       filled.add('paidOn');
     }
     if (u.history) sit.history = u.history;
@@ -723,6 +728,7 @@ export class Core {
     }
     if (u.askedOn) d.askedOn = u.askedOn;
     if (u.askedMonth) d.askedMonth = u.askedMonth;
+    if (u.paidMonth && !u.paidOn) d.paidMonth = u.paidMonth;
     if (u.several) d.several = true;
     if (u.people) d.people = u.people;
     if (u.unborn) d.unborn = true;
@@ -744,6 +750,7 @@ export class Core {
       identities: k.identities ?? [],
       tier: region.tiers.some((x) => x.id === k.tier) ? k.tier : undefined,
       paidOn: k.paidOn,
+      paidMonth: k.paidMonth,
       bornOn: k.bornOn,
       bornYear: k.bornYear,
       facts: k.facts,
@@ -765,6 +772,7 @@ export class Core {
       messages: this.chat,
       undecided: t.undecided,
       dateRead: !!t.s.situation.paidOnText,
+      noCover: t.coverVaries,
       assumedOrdinary: t.s.situation.identities === undefined,
       saidAmount: asked?.saidAmount,
       saidAmountPaid: asked?.saidAmountPaid,
@@ -806,6 +814,27 @@ export class Core {
     // (a named person may have rules of their own: 大学新生, 新生儿)
     // 腊月二十交的，今天能用吗: no solar day to count from; what each payment window gives, and the lunar line
     // (3月份交的，6月份能报吗: the same, the day of the month is missing)
+    // 7月份交好多: every day of that month pays the same in the same period (the notices' periods end with a month), so
+    // the month answers the fee and the period; the day the cover starts may differ within it (满90日), then it is asked
+    const month = sit.paidOn === undefined && t.dayNote === this.chat.paidMonthOnly ? sit.asked?.paidMonth : undefined;
+    if (month) {
+      const base = this.situation(t, t.region);
+      const [a, b] = [month.from, month.to].map((d) => quote(this.rules, { ...base, paidOn: d }));
+      const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+      const coverSame = same(a!.cover, b!.cover);
+      const coverOnly = topics.length > 0 && topics.every((x) => x === 'cover');
+      if (same(a!.fee, b!.fee) && same(a!.window, b!.window) && (coverSame || !coverOnly)) {
+        sit.paidOn = month.from;
+        sit.paidMonth = true;
+        sit.paidOnText = true;
+        if (coverSame) t.dayNote = undefined;
+        else {
+          t.dayNote = this.chat.paidMonthCover;
+          t.coverVaries = true;
+          s.topics = topics = topics.length ? topics.filter((x) => x !== 'cover') : ['fee', 'deadline'];
+        }
+      }
+    }
     // (大学新生 / 新生儿: a cover rule of their own, counted from the payment whatever day it was, is the answer)
     const ownRule = !!t.dayNote && t.named && ownCoverRule(this.quoteNow(t));
     // (已经交了 said of one: their answer says how the day counts)

@@ -48,6 +48,8 @@ export interface Reply {
 
 /** What one question said beyond who, where and when (6月1号能报吗, 交65元可以吗, 一家5口…): it holds for that question only. */
 export interface QuestionDetails {
+  /** paid (or to pay) in a month, no day said: its first and last day */
+  paidMonth?: { from: IsoDate; to: IsoDate };
   /** said it was already paid somewhere else (在学校交了, 在外地交了) */
   paidElsewhere?: boolean;
   /** an ordinary resident was named beside someone with an identity (一个特困一个普通) */
@@ -87,6 +89,8 @@ export interface KnownSituation {
   paidOnText?: boolean;
   /** no day was said and an answer was given for paying today: a follow-up about the same payment counts from today too */
   paidToday?: boolean;
+  /** paidOn is the first day of a month said without its day (7月份交好多): fee and payment period are the month's */
+  paidMonth?: boolean;
   bornOn?: IsoDate;
   /** the year of birth said without the day (孩子2023年11月出生) */
   bornYear?: number;

@@ -77,6 +77,7 @@ export function shortLines(text: string): string[] {
 }
 
 export function paidOnText(q: Quote): string {
+  if (q.situation.paidMonth) return `按${Number(q.paidOn.slice(0, 4))}年${Number(q.paidOn.slice(5, 7))}月缴费计算`;
   return q.paidOnIsToday || q.paidOn === q.situation.today ? `按今天（${cnDate(q.paidOn)}）缴费计算` : `按${cnDate(q.paidOn)}缴费计算`;
 }
 

@@ -9,6 +9,8 @@ export interface Situation {
   tier?: number;
   /** the day of payment; defaults to today */
   paidOn?: IsoDate;
+  /** paidOn is the first day of a month said without its day (7月份交): the answer names the month */
+  paidMonth?: boolean;
   bornOn?: IsoDate;
   /** the year of birth, when the day is not known (孩子2023年11月出生) */
   bornYear?: number;

@@ -63,6 +63,7 @@ const chatSchema = z
         lunarDate: z.string().min(1),
         paidMonthOnly: z.string().min(1),
         paidNoDay: z.string().min(1),
+        paidMonthCover: z.string().min(1),
         dayNeeded: z.string().min(1),
         lunarDayNeeded: z.string().min(1),
         unsureIdentity: z.string().min(1),

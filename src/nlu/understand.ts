@@ -36,6 +36,8 @@ export interface Understanding {
   paidDays?: IsoDate[];
   /** paid in a month, no day said (3月份交的): nothing to count the cover from */
   paidMonthOnly?: boolean;
+  /** that month: its first and last day (交的 a month past or this one, 交 this one or one to come) */
+  paidMonth?: { from: IsoDate; to: IsoDate };
   /** 打算哪天缴费？——明年2月 / 过完年: a time of payment without its day */
   dayMissing?: boolean;
   /** 我已经交了，今天住院能报不: paid on a day not said, so not counted as paying today */
@@ -376,7 +378,9 @@ const MONTH_NAMED = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九元正]
 const PAID_NO_DAY = /(?:已经|早就|早都|都|就|我|他|她|刚|已|娃|妈|爸|人)(?:交|缴)(?:了|过|起了|好了|完了)|(?:交|缴)过了|已交|已缴|年(?:就|已经)?(?:交|缴)(?:的|了)/;
 /** 如果交了 / 交了多少 / 交了没: not a payment said to have been made */
 const PAID_NOT_SAID = /如果|要是|假如|假设|万一|(?:交|缴)(?:了|过)(?:多少|几|好多|两次|没|吗|不)/;
-const PAID_MONTH = /(?<![\d.])(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(?:交的|交了|缴的|缴了|交过|缴过|[再去才]?[交缴])/;
+/** every month named (3月, 十二月份) */
+const MONTH_NAMED_ALL = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月/g;
+const PAID_MONTH = /(?<![\d.])(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(交的|交了|缴的|缴了|交过|缴过|[再去才]?[交缴])/;
 /** 90天内 / 三十天之内: a span of days */
 const WITHIN_DAYS = /天之?内$/;
 /** what a day (not only a time of day: 晚上, 下午) said to chrono holds */
@@ -882,8 +886,11 @@ export class Understander {
     if (this.lunarRe.test(text) || LUNAR_DAY.test(text) || (ctx.asking === 'paidOn' && LUNAR_DAY_ALONE.test(text))) u.lunar = true;
     else readDates(text, u, ctx, (t) => this.cueSpans(t), notice?.windows[0]?.from);
     if (!u.askedOn && !u.lunar && text.includes('月')) this.readAskedMonth(text, u, ctx.today);
-    if (!u.paidOn && !u.lunar && text.includes('月') && PAID_MONTH.test(text)) {
+    const pm = !u.paidOn && !u.lunar && text.includes('月') ? PAID_MONTH.exec(text) : null;
+    if (pm) {
       u.paidMonthOnly = true;
+      // (12月交的和1月交的有什么区别: two months compared, neither is the month paid in)
+      if ((text.match(MONTH_NAMED_ALL)?.length ?? 0) === 1) u.paidMonth = monthOfPayment(cnNumber(pm[1]!), /[的了过]/.test(pm[2]!), ctx.today);
       // 12月交的和1月交的有什么区别: what paying in each window gives
       if (!u.topics.length) u.topics.push('cover');
     }
@@ -1568,6 +1575,17 @@ function broaderNames(n: Notice): string[] {
 }
 
 /** the year that puts a year-less date nearest to today */
+/** the month of a payment said without its day: 12月交的 said in January is last December; 7月交 said in March, this July */
+function monthOfPayment(month: number | null, past: boolean, today: IsoDate): { from: IsoDate; to: IsoDate } | undefined {
+  if (month === null || month < 1 || month > 12) return undefined;
+  let year = Number(today.slice(0, 4));
+  const thisMonth = Number(today.slice(5, 7));
+  if (past && month > thisMonth) year -= 1;
+  else if (!past && month < thisMonth) year += 1;
+  const from = iso(year, month, 1);
+  return { from, to: addDays(firstOfNextMonth(from), -1) };
+}
+
 function nearest(date: IsoDate, today: IsoDate): IsoDate {
   const year = Number(today.slice(0, 4));
   let best = date;
