@@ -81,7 +81,11 @@ export function paidOnText(q: Quote): string {
   return q.paidOnIsToday || q.paidOn === q.situation.today ? `按今天（${cnDate(q.paidOn)}）缴费计算` : `按${cnDate(q.paidOn)}缴费计算`;
 }
 
-export function deadlineText(q: Quote, src: Sources): string[] {
+/**
+ * `openLatest`: say that the notice sets no last day after the collection period (方太乡). Said when the deadline is
+ * asked; beside a fee paid within the period it reads as if the deadline were unknown.
+ */
+export function deadlineText(q: Quote, src: Sources, openLatest = true): string[] {
   const w = q.window;
   const lines: string[] = [];
   switch (w.status) {
@@ -94,7 +98,7 @@ export function deadlineText(q: Quote, src: Sources): string[] {
       if (w.latest) {
         src.add(w.latest.clause);
         lines.push(`最晚：${cnDate(w.latest.text)}前缴清`);
-      } else if (w.latestUndecided) {
+      } else if (w.latestUndecided && (openLatest || w.window !== q.windows[0])) {
         lines.push(`最晚哪天：${UNDECIDED}（${w.latestUndecided}）`);
       }
       break;
