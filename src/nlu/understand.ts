@@ -1179,21 +1179,37 @@ export class Understander {
     // (一个孩子读初中，一个孩子读大学: people counted, not told apart by their names)
     if ((text.match(COUNTED_ONE)?.length ?? 0) >= 2) return undefined;
     // each place a person is named, and who (孩子…孩子 / 我是…我自己 is one person named twice)
-    const starts = [...text.matchAll(this.personRe)].map((m) => ({ at: m.index!, who: m[0].startsWith('我') && !this.relativeSubject.word.test(m[0]) ? '我' : m[0] }));
+    const starts = [...text.matchAll(this.personRe)]
+      // (我是吃低保的老人家: a person word after 是…的 says what the person is, it names nobody new)
+      .filter((m) => !(m.index! > 0 && text[m.index! - 1] === '的' && !m[0].startsWith('我') && !this.relativeSubject.word.test(m[0]) && PREDICATE_BEFORE.test(text.slice(0, m.index!))))
+      .map((m) => ({ at: m.index!, who: m[0].startsWith('我') && !this.relativeSubject.word.test(m[0]) ? '我' : m[0] }));
     if (starts.length < 2) return undefined;
+    const whoAt = (at: number) => {
+      let p = 0;
+      while (p + 1 < starts.length && starts[p + 1]!.at <= at) p++;
+      return starts[p]!.who;
+    };
     const groups = new Map<string, string[]>();
     const placed = new Set<string>();
     for (const m of found.known) {
       for (const tag of m.values) {
         if (tag.k !== 'identity' || !u.identities.includes(tag.id)) continue;
-        let p = 0;
-        while (p + 1 < starts.length && starts[p + 1]!.at <= m.start) p++;
-        const who = starts[p]!.who;
+        const who = whoAt(m.start);
         const g = groups.get(who) ?? [];
         groups.set(who, g);
         if (!g.includes(tag.id)) g.push(tag.id);
         placed.add(tag.id);
       }
+    }
+    // a category an age gives (她今年72岁): the person named last before the age
+    const age = text.includes('岁') ? /\d{2,3}\s*多?\s*(?:周岁|岁)|[一二三四五六七八九]?十[一二三四五六七八九]?\s*多?\s*(?:周岁|岁)/.exec(text) : null;
+    for (const id of u.identities) {
+      if (placed.has(id) || !age || !this.byAge.some((x) => x.id === id)) continue;
+      const who = whoAt(age.index);
+      const g = groups.get(who) ?? [];
+      groups.set(who, g);
+      if (!g.includes(id)) g.push(id);
+      placed.add(id);
     }
     const list = [...groups.values()];
     for (const id of u.identities) if (!placed.has(id)) list.push([id]);
@@ -1508,6 +1524,8 @@ const OPENER_MAX = 12;
 /** the asker says what they are (我是低保户, 我自己是特困): with a relative of another kind, two people */
 /** 我 as the subject of its clause (我不是，我老婆是 / 我是低保): the asker is one of the people */
 const ASKER_CLAUSE = /(?:^|[，,。；;\s])我(?=不是|不算|没有|是|才是|也是|倒是|自己|本人)/;
+/** 是… right before a person word with 的 (我是吃低保的老人家): the clause so far says what someone is */
+const PREDICATE_BEFORE = /是[^，,。；;！!？?]*的$/;
 /** a clause that is only 我是 / 我是的 (我老伴不是低保，我是): the category just said, of the asker */
 const SAID_YES = /(?:^|[，,。；;\s])我(?:才|倒)?是(?:的)?(?:[，,。；;\s]|$)/;
 /** a clause that denies a person the category said (我是低保，我老伴不是 / 老伴不是五保 / 我不是，我老婆是) */
