@@ -348,6 +348,8 @@ const STUDY_VERB = /读|念|学生|上学|上大学|上课|考上|录取|勤工�
 /** the asker is the one at the school (我是大学老师 / 我在学校食堂打工) */
 const SELF_BEFORE = /我(?:是|在)[^，,。！？?]{0,4}$/;
 const SCHOOL_KINDS = ['college_student', 'college_freshman', 'school_student'];
+/** categories only a child has (a pupil, a child in a 托幼机构, a newborn) */
+const CHILD_KINDS = ['school_student', 'preschool', 'newborn'];
 /** 能 / 可以 / 还能 before paying (周三能交吗): a payment to make */
 const CAN_BEFORE_PAY = /^\s*(?:能不能|能|可以|还能|还可以)/;
 /** right after a day, before paying: after it or before it (6月30号以后交) */
@@ -737,6 +739,10 @@ export class Understander {
       const y = JOINED_YEAR.exec(text);
       const year = y ? (y[1]!.length === 2 ? 1900 + Number(y[1]) : Number(y[1])) : null;
       if (year !== null && year <= TWO_CATEGORIES_BY) u.identities = [...u.identities.filter((id) => id !== 'veteran' && id !== 'serving_soldier'), 'two_categories'].filter((id, i, a) => a.indexOf(id) === i);
+    }
+    // 我儿子是一级残疾，在读小学: a severely disabled pupil is of 重度残疾学生和儿童, not of the adults
+    if (u.identities.includes('severe_disabled_adult') && u.identities.some((id) => CHILD_KINDS.includes(id))) {
+      u.identities = u.identities.map((id) => (id === 'severe_disabled_adult' ? 'severe_disabled_child' : id)).filter((id, i, a) => a.indexOf(id) === i);
     }
     // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
     if (u.facts.insuredAtSchool === undefined && text.includes('学校') && NOT_INSURED_AT_SCHOOL.test(text)) u.facts.insuredAtSchool = false;
