@@ -110,7 +110,7 @@ export function header(q: Quote, notice?: Notice): string {
 
 /** 依据：… with the clauses used, marked when the notice is a draft (方太乡's 征求意见稿) */
 function sourceLine(n: { draft: boolean }, src: Sources): string {
-  return src.line() + (n.draft ? '（征求意见稿）' : '');
+  return src.line(n.draft);
 }
 
 /** the clause of each identity's treatment: what the answer about them rests on */

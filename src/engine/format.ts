@@ -16,8 +16,10 @@ export class Sources {
     for (const c of clause.split('、')) if (!this.clauses.includes(c)) this.clauses.push(c);
     return clause;
   }
-  line(): string {
-    return this.clauses.length ? `依据：${this.cite} ${this.clauses.join('、')}` : `依据：${this.cite}`;
+  /** 依据：<notice>[（征求意见稿）] <clauses> (the draft mark on the notice, not after its last clause) */
+  line(draft = false): string {
+    const cite = `${this.cite}${draft ? '（征求意见稿）' : ''}`;
+    return this.clauses.length ? `依据：${cite} ${this.clauses.join('、')}` : `依据：${cite}`;
   }
 }
 
@@ -255,7 +257,7 @@ export function formatFull(q: Quote): string {
   }
   out.push(contactLine(q));
   src.add(q.contact.clause);
-  out.push(src.line() + (q.notice.draft ? '（征求意见稿）' : ''));
+  out.push(src.line(q.notice.draft));
   return out.join('\n');
 }
 
