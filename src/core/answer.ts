@@ -16,7 +16,7 @@ import {
   UNDECIDED,
   undecidedText,
 } from '../engine/format.ts';
-import { cnDate, cnMoney, type IsoDate } from '../engine/dates.ts';
+import { cnDate, cnMoney, daysBetween, type IsoDate } from '../engine/dates.ts';
 import type { Quote } from '../engine/quote.ts';
 import type { Channel, Notice } from '../rules/schema.ts';
 import type { ChatMessages } from '../nlu/extra.ts';
@@ -36,6 +36,8 @@ export interface AnswerOptions {
   dateRead?: boolean;
   /** only the month of payment is known and the cover starts on different days within it: no cover line */
   noCover?: boolean;
+  /** asked how many days are left (还有几天截止): counted to the end of the period paid in */
+  daysLeft?: boolean;
   /** nobody said who the person is: the answer is for an ordinary resident, and says so */
   assumedOrdinary?: boolean;
   /** an amount the resident named (交65元可以吗): said whether it is the notice's amount */
@@ -297,6 +299,15 @@ function surchargeAskedLines(o: AnswerOptions, lines: string[], src: Sources): s
   return out;
 }
 
+/** 还有几天截止: the days from today to the end of the period paid in (today not counted) */
+function daysLeftLines(q: Quote, o: AnswerOptions): string[] {
+  if (!o.daysLeft || q.window.status !== 'in' || !q.window.window.to) return [];
+  const to = q.window.window.to;
+  const n = daysBetween(q.situation.today, to);
+  if (n < 0) return [];
+  return [n === 0 ? fill(o.messages.lastDay, { date: cnDate(to) }) : fill(o.messages.daysLeft, { date: cnDate(to), n: String(n) })];
+}
+
 /** The answer to the topics asked; with no topic, the whole short answer. */
 export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): AnswerParts {
   const src = new Sources(q.notice.cite);
@@ -329,7 +340,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const showDeadline = (want('deadline') || want('fee') || (want('cover') && !o.eachPaid)) && !notHere;
   // whether this person enrols here is open: the dates hold only if they do
   const ifHere = (lines: string[]) => (q.enrol.status === 'undecided' && lines.length ? [o.messages.ifEnrolledHere + lines[0], ...lines.slice(1)] : lines);
-  if (showDeadline) sections.push(ifHere([...deadlineText(q, src, want('deadline')), ...(showFee ? [] : surchargeLines(q, src))]));
+  if (showDeadline) sections.push(ifHere([...deadlineText(q, src, want('deadline')), ...daysLeftLines(q, o), ...(showFee ? [] : surchargeLines(q, src))]));
   // (a newborn whose enrolment is already said to be open: the newborn line would say it a third time)
   if (!(q.enrol.status === 'undecided' && q.newborn !== null && 'undecided' in q.newborn)) sections.push(newbornLines(q, o, src));
   // 过了截止日还能交吗 / 1月交要交多少: what paying then means for the cover (a later start, a waiting period)

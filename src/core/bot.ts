@@ -207,6 +207,8 @@ interface Turn {
   firstTime?: boolean;
   /** asks the 人均财政补助 (国家补助多少钱) */
   fiscal?: boolean;
+  /** 还有几天截止 */
+  daysLeft?: boolean;
   /** the message was a command (重新开始, 上一步...), not a question */
   command?: boolean;
   /** how the question ended in this turn, if it did */
@@ -462,6 +464,7 @@ export class Core {
     t.named = u.identities.length > 0;
     t.firstTime = u.history === 'new' || u.history === 'interrupted';
     t.fiscal = u.fiscal;
+    if (u.daysLeft) t.daysLeft = true;
     if (u.topics.length) s.topics = [...new Set([...s.topics, ...u.topics])];
     this.advance(t, u.channelIds);
   }
@@ -773,6 +776,7 @@ export class Core {
       undecided: t.undecided,
       dateRead: !!t.s.situation.paidOnText,
       noCover: t.coverVaries,
+      daysLeft: t.daysLeft,
       assumedOrdinary: t.s.situation.identities === undefined,
       saidAmount: asked?.saidAmount,
       saidAmountPaid: asked?.saidAmountPaid,

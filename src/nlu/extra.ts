@@ -32,6 +32,7 @@ const chatSchema = z
         notPlaces: words,
         several: words,
         fiscal: words,
+        daysLeft: words,
         /** after a number of 2 or more (5口人, 两个娃): several people */
         counted: words,
       })
@@ -89,6 +90,8 @@ const chatSchema = z
         listedMeans: z.string().min(1),
         perPerson: z.string().min(1),
         fiscal: z.string().min(1),
+        daysLeft: z.string().min(1),
+        lastDay: z.string().min(1),
         fiscalNote: z.string().min(1),
         fiscalPersonal: z.string().min(1),
       })

@@ -108,6 +108,8 @@ export interface Understanding {
   reachesLater?: string;
   /** asks the 人均财政补助 (国家补助多少): chat.yaml words.fiscal */
   fiscal: boolean;
+  /** asks how many days are left to pay (还有几天截止): chat.yaml words.daysLeft */
+  daysLeft?: boolean;
   /** anything at all recognised */
   recognised: boolean;
 }
@@ -273,7 +275,7 @@ const LUNAR_DAY_ALONE = /^(?:大年)?初[一二三四五六七八九十]{1,2}[�
 const YEAR_NAMED = /(20\d\d|去|前|后)年(?:度)?(?!\s*[\d一二三四五六七八九十元]{1,3}\s*月|底|初|前|以前|之前|后|以后|之后|出生|生|满|\d)/g;
 /** a household registration said to be elsewhere without naming where (外县户口, 户籍不在本县, 户口还没迁过来) */
 const FOREIGN_HUKOU =
-  /(?:外县|外省|外地|外市|省外|县外|市外|别的县|别的省|别的地方|其他县|其他省|外乡)的?(?:户口|户籍)|(?:户口|户籍)(?:不在|没在)(?:本县|本地|这边|这里|我们这|本街道|本乡|县里|当地)|不是(?:本县|本地|这边|这里|本街道|本乡|当地)的?(?:户口|户籍)|没有(?:本县|本地|当地|这边)的?(?:户口|户籍)|(?:户口|户籍)还?没有?迁/;
+  /(?:外县|外省|外地|外市|省外|县外|市外|别的县|别的省|别的地方|其他县|其他省|外乡)的?(?:户口|户籍)|(?:户口|户籍)(?:不在|没在)(?![了的])|不是(?:本县|本地|这边|这里|本街道|本乡|当地)的?(?:户口|户籍)|没有(?:本县|本地|当地|这边)的?(?:户口|户籍)|(?:户口|户籍)还?没有?迁/;
 /** the school did not enrol the student (学校那边没给他买医保, 学校没有给她参保, 学校不给买) */
 const NOT_INSURED_AT_SCHOOL = /学校[^，。,.!?？！\s]{0,4}?(?:没|没有|不|未)(?:给[他她娃孩子我]{0,2})?(?:交|买|参保|参加|办|缴|统一)/;
 /** 不晓得是不是 / 不知道算不算 right before a category */
@@ -515,6 +517,7 @@ export class Understander {
   private readonly personRe: RegExp;
   /** 国家补助 / 财政补助: the fiscal subsidy asked */
   private readonly fiscalRe: RegExp;
+  private readonly daysLeftRe: RegExp;
 
   constructor(
     private readonly rules: RuleSet,
@@ -592,6 +595,7 @@ export class Understander {
     const alts = (ws: string[]) => [...new Set(ws)].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.collegeWords = new RegExp(alts(lx.studyPlace.collegeWords));
     this.fiscalRe = new RegExp(alts(words.fiscal));
+    this.daysLeftRe = new RegExp(alts(words.daysLeft));
     this.severalRe = new RegExp(`${alts(words.several)}|(?:[2-9]|[1-9]\\d|[两二三四五六七八九十])(?:${alts(words.counted)})`);
     const pe = lx.paidElsewhere;
     this.paidVerb = new RegExp(alts(pe.verbs));
@@ -812,6 +816,10 @@ export class Understander {
       if (n !== null && n >= 2 && n <= 20) u.headcount = n;
     }
     u.fiscal = this.fiscalRe.test(text);
+    if (text.includes('天') && this.daysLeftRe.test(text)) {
+      u.daysLeft = true;
+      if (!u.topics.includes('deadline')) u.topics.push('deadline');
+    }
     if (ctx.asking === 'insuredAtSchool' && u.facts.insuredAtSchool === undefined && u.yesNo !== undefined) {
       u.facts.insuredAtSchool = u.yesNo;
     }
