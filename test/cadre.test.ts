@@ -154,6 +154,10 @@ describe('cadre commands', () => {
     expect(await say('3')).toContain('哪一档');
     expect(await say('1')).toContain('哪天缴费');
     expect(await say('今天')).toContain('特困供养人员·一档');
+    // 回复2看参保登记怎么办, after a dialogue that asked the region first: still that person, in that township
+    const reg = await say('2');
+    expect(reg).toContain('【桂阳街道·2024年度】特困供养人员');
+    expect(reg).not.toContain('现在没有进行中的问题');
     // asked about themselves now: nothing of the resident in it
     const mine = await say('我自己交好多钱');
     expect(mine).toContain('哪个乡镇');

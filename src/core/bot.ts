@@ -936,7 +936,7 @@ export class Core {
     s.asking = null;
     s.answered = true;
     s.flow = null;
-    if (s.onBehalf) s.situation = { facts: {} };
+    // (帮村民问: the other person's dialogue is its own session, kept only for the follow-up choices and then deleted)
   }
 
   private sideAnswer(t: Turn, u: Understanding) {
