@@ -248,6 +248,8 @@ const NEW_YEAR_DAY = /元旦/g;
 const NUMBERS_ONLY = /^\s*\d{1,2}(?:\s*[,，、.。 ]\s*\d{1,2})*\s*[.。]?\s*$/;
 const CN_CHOICE = /^第?([一二三四五六七八九十])(?:个|项|条)?$/;
 const CHOICE_NUMBER = /\d{1,2}/g;
+/** a whole message of month and day with a dot, slash or dash (1.20, 1/5, 12-5) */
+const MONTH_DOT_DAY = /^\s*(1[0-2]|0?[1-9])\s*[.．/\-]\s*(3[01]|[12]\d|0?[1-9])\s*[号日]?\s*$/;
 const PUNCT = /[\s\p{P}\p{S}]+/gu;
 /** “不在重庆” to 大学在重庆市内吗 */
 const NOT_IN = /不在|不是|没在|没有在/;
@@ -663,7 +665,9 @@ export class Understander {
   }
 
   understand(raw: string, ctx: UnderstandContext): Understanding {
-    const text = this.clean(raw);
+    let text = this.clean(raw);
+    // 1.20 / 1/5 / 12-5 asked for a day: a month and a day, not choices 1 and 20
+    if ((ctx.asking === 'paidOn' || ctx.asking === 'bornOn') && MONTH_DOT_DAY.test(text)) text = text.replace(MONTH_DOT_DAY, '$1月$2日');
     const u: Understanding = {
       text,
       regionIds: [],
