@@ -486,6 +486,8 @@ export class Core {
     const who = sameWho && sit.asked ? pickWho(sit.asked) : undefined;
     sit.asked = who;
     if (anew || (described && !(u.also && sit.identities?.length))) forgetWho(sit, !anew && u.correction);
+    // 那我儿子读大学呢 / 那我老婆呢: each person chooses their own 档次 (四（二）1), another's is not theirs
+    if ((u.aboutRelative || u.alternative || u.otherPerson) && !u.also && !u.correction && u.tier === undefined) sit.tier = undefined;
     if (u.regionIds.length === 1 && u.regionIds[0] !== sit.region) {
       // another township and someone named anew (桂阳街道的大学生交多少, 我妹妹在桂阳街道): a question of its own, and the day said for
       // the other one is asked again; 那桂阳街道呢 compares, and keeps it
