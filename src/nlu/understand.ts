@@ -384,6 +384,12 @@ const MONTH_NAMED = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九元正]
 const PAID_NO_DAY = /(?:已经|早就|早都|都|就|我|他|她|刚|已|娃|妈|爸|人)(?:交|缴)(?:了|过|起了|好了|完了)|(?:交|缴)过了|已交|已缴|年(?:就|已经)?(?:交|缴)(?:的|了)/;
 /** 如果交了 / 交了多少 / 交了没: not a payment said to have been made */
 const PAID_NOT_SAID = /如果|要是|假如|假设|万一|(?:交|缴)(?:了|过)(?:多少|几|好多|两次|没|吗|不)/;
+/** 下个月交 / 上个月交的 / 这个月交: a month counted from this one */
+const RELATIVE_MONTH = /(下个?月|上个?月|这个月|本月)份?(?:再|才|就|底前|初)?(?:交|缴)/;
+/** a year right before a month (2024年7月交) */
+const YEAR_RIGHT_BEFORE = /(\d{4}|\d{2})\s*年\s*$/;
+/** words that put a payment still to come (十二月交还来得及不, 打算7月交) */
+const PAY_LATER = /来得及|打算|准备|想在|要在|等到|再交|才交|以后交/;
 /** every month named (3月, 十二月份) */
 const MONTH_NAMED_ALL = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月/g;
 const PAID_MONTH = /(?<![\d.])(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![\d一二三四五六七八九十号日底初])\s*(交的|交了|缴的|缴了|交过|缴过|[再去才]?[交缴])/;
@@ -904,11 +910,25 @@ export class Understander {
     if (this.lunarRe.test(text) || LUNAR_DAY.test(text) || (ctx.asking === 'paidOn' && LUNAR_DAY_ALONE.test(text))) u.lunar = true;
     else readDates(text, u, ctx, (t) => this.cueSpans(t), notice?.windows[0]?.from);
     if (!u.askedOn && !u.lunar && text.includes('月')) this.readAskedMonth(text, u, ctx.today);
-    const pm = !u.paidOn && !u.lunar && text.includes('月') ? PAID_MONTH.exec(text) : null;
+    // 下个月交 / 上个月交的: that month, as if named
+    const rm = !u.paidOn && !u.lunar && text.includes('月') ? RELATIVE_MONTH.exec(text) : null;
+    if (rm && !PAID_MONTH.test(text)) {
+      const shift = rm[1]!.startsWith('下') ? 1 : rm[1]!.startsWith('上') ? -1 : 0;
+      const from = withMonthShift(ctx.today, shift);
+      u.paidMonthOnly = true;
+      u.paidMonth = { from, to: addDays(firstOfNextMonth(from), -1) };
+      if (!u.topics.length) u.topics.push('cover');
+    }
+    const pm = !u.paidOn && !u.lunar && !u.paidMonth && text.includes('月') ? PAID_MONTH.exec(text) : null;
     if (pm) {
       u.paidMonthOnly = true;
       // (12月交的和1月交的有什么区别: two months compared, neither is the month paid in)
-      if ((text.match(MONTH_NAMED_ALL)?.length ?? 0) === 1) u.paidMonth = monthOfPayment(cnNumber(pm[1]!), /[的了过]/.test(pm[2]!), ctx.today);
+      if ((text.match(MONTH_NAMED_ALL)?.length ?? 0) === 1) {
+        // (2024年7月交: the year said; 7月交的: the last July; 7月再交 / 还来得及: the next one; else the nearest)
+        const year = YEAR_RIGHT_BEFORE.exec(text.slice(0, pm.index));
+        const when = /[的了过]/.test(pm[2]!) ? 'past' : /^[再去才]/.test(pm[2]!) || PAY_LATER.test(text) ? 'future' : 'near';
+        u.paidMonth = monthOfPayment(cnNumber(pm[1]!), year ? fullYear(Number(year[1]), ctx.today) : when, ctx.today);
+      }
       // 12月交的和1月交的有什么区别: what paying in each window gives
       if (!u.topics.length) u.topics.push('cover');
     }
@@ -1611,15 +1631,26 @@ function broaderNames(n: Notice): string[] {
 }
 
 /** the year that puts a year-less date nearest to today */
-/** the month of a payment said without its day: 12月交的 said in January is last December; 7月交 said in March, this July */
-function monthOfPayment(month: number | null, past: boolean, today: IsoDate): { from: IsoDate; to: IsoDate } | undefined {
+/**
+ * The month of a payment said without its day: in the year said; else 12月交的 said in January is last December,
+ * 12月再交 said in July the next one, and 7月交 the nearest July (said in August, the one just gone).
+ */
+function monthOfPayment(month: number | null, when: number | 'past' | 'future' | 'near', today: IsoDate): { from: IsoDate; to: IsoDate } | undefined {
   if (month === null || month < 1 || month > 12) return undefined;
-  let year = Number(today.slice(0, 4));
+  const thisYear = Number(today.slice(0, 4));
   const thisMonth = Number(today.slice(5, 7));
-  if (past && month > thisMonth) year -= 1;
-  else if (!past && month < thisMonth) year += 1;
+  let year = typeof when === 'number' ? when : thisYear;
+  if (when === 'past' && month > thisMonth) year -= 1;
+  else if (when === 'future' && month < thisMonth) year += 1;
+  else if (when === 'near' && Math.abs(month - thisMonth) > 6) year += month < thisMonth ? 1 : -1;
   const from = iso(year, month, 1);
   return { from, to: addDays(firstOfNextMonth(from), -1) };
+}
+
+/** the first day of the month `shift` months from today's */
+function withMonthShift(today: IsoDate, shift: number): IsoDate {
+  const m = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 + shift;
+  return iso(Math.floor(m / 12), (m % 12) + 1, 1);
 }
 
 function nearest(date: IsoDate, today: IsoDate): IsoDate {
