@@ -283,7 +283,7 @@ const NOT_INSURED_AT_SCHOOL = /学校[^，。,.!?？！\s]{0,4}?(?:没|没有|�
 /** 不晓得是不是 / 不知道算不算 right before a category */
 const UNSURE_BEFORE = /(?:不晓得|不知道|不清楚|不确定|搞不清|不记得|不懂)[^，。？?,]{0,4}$|(?:申请了?|在申请|正在办|要报|想报|想申请|想办|报了|评)$/;
 /** right after a category: not known, or not granted yet (我是不是低保不清楚, 低保还没批下来) */
-const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,5}?(?:还没批|没批|批了没|批没批|批下来没|还在审|没下来|没评上)/;
+const UNSURE_AFTER = /^(?:户|对象)?[^，。,?？]{0,5}?(?:还没批|没批|批了没|批没批|批下来没|还在审|没下来|没评上|正在申请|申请中|在申请|才批|才能批|下来了没|下来没|批下来了没)/;
 /**
  * right after a category, in its clause or the next one: it has ended (低保被取消了, 去年低保今年不是了,
  * 边缘易致贫户，风险已经消除了): said of nobody now, as 不是 before it
@@ -322,9 +322,9 @@ function joinedLongAgo(text: string, person: RegExp): boolean {
   return !STILL_SERVING.test(said);
 }
 /** 1950年参军 / 53年参的军 / 1952年入伍: the year joined (two digits are of the last century here) */
-const JOINED_YEAR = /(19\d\d|[3-9]\d)年(?:底)?(?:以前|之前|前)?[^，。,\d]{0,3}?(?:参军|参的军|当兵|当的兵|入伍|入的伍)/;
+const JOINED_YEAR = /(19\d\d|[3-9]\d)年(?:\d{1,2}月份?)?(?:底)?(?:以前|之前|前)?[^，。,\d]{0,3}?(?:参军|参的军|当兵|当的兵|入伍|入的伍)/;
 /** retired from an enterprise (在企业退休, 在国营厂退休, 厂里退休的) */
-const ENTERPRISE_RETIRED = /(?:企业|国企|国营|工厂|厂里|厂子|公司)[^，。,]{0,4}?退休/;
+const ENTERPRISE_RETIRED = /(?:企业|国企|国营|工厂|厂里|厂子|公司)[^，。,]{0,4}?退(?:的)?休|退休在(?:企业|国企|工厂|厂里|公司)/;
 /** the last year of joining that makes a soldier retired from an enterprise one of the 两类人员 (二（二）4 1953年底前参军) */
 const TWO_CATEGORIES_BY = 1953;
 /** still in the army (现在还在部队服役) */
@@ -352,6 +352,8 @@ const STUDY_VERB = /读|念|学生|上学|上大学|上课|考上|录取|勤工�
 /** the asker is the one at the school (我是大学老师 / 我在学校食堂打工) */
 const SELF_BEFORE = /我(?:是|在)[^，,。！？?]{0,4}$/;
 const SCHOOL_KINDS = ['college_student', 'college_freshman', 'school_student'];
+/** a child named (二级残疾的小孩) */
+const CHILD_WORD = /小孩|孩子|儿童|娃|宝宝|学生/;
 /** categories only a child has (a pupil, a child in a 托幼机构, a newborn) */
 const CHILD_KINDS = ['school_student', 'preschool', 'newborn'];
 /** 能 / 可以 / 还能 before paying (周三能交吗): a payment to make */
@@ -386,6 +388,8 @@ const PAID_NO_DAY = /(?:已经|早就|早都|都|就|我|他|她|刚|已|娃|妈
 const PAID_NOT_SAID = /如果|要是|假如|假设|万一|(?:交|缴)(?:了|过)(?:多少|几|好多|两次|没|吗|不)/;
 /** 下个月交 / 上个月交的 / 这个月交: a month counted from this one */
 const RELATIVE_MONTH = /(下个?月|上个?月|这个月|本月)份?(?:再|才|就|底前|初)?(?:交|缴)/;
+/** 去年解除监测了 / 前年低保取消了: a year of something that ended */
+const ENDED_IN_YEAR = /解除|取消|消除|退出|不是了|停了/;
 /** a year right before a month (2024年7月交) */
 const YEAR_RIGHT_BEFORE = /(\d{4}|\d{2})\s*年\s*$/;
 /** words that put a payment still to come (十二月交还来得及不, 打算7月交) */
@@ -749,13 +753,13 @@ export class Understander {
     // 交居民医保还是职工医保: a choice asked about, not what the person has
     if (u.identities.length && text.includes('还是')) u.identities = u.identities.filter((id) => !choiceAsked(text, found.known, id));
     // 我爸1950年参军，退伍后在企业退休: joined by 1953 and retired from an enterprise, as 二（二）4 names them
-    if (text.includes('退休') && ENTERPRISE_RETIRED.test(text)) {
+    if (text.includes('退') && ENTERPRISE_RETIRED.test(text)) {
       const y = JOINED_YEAR.exec(text);
       const year = y ? (y[1]!.length === 2 ? 1900 + Number(y[1]) : Number(y[1])) : null;
       if (year !== null && year <= TWO_CATEGORIES_BY) u.identities = [...u.identities.filter((id) => id !== 'veteran' && id !== 'serving_soldier'), 'two_categories'].filter((id, i, a) => a.indexOf(id) === i);
     }
     // 我儿子是一级残疾，在读小学: a severely disabled pupil is of 重度残疾学生和儿童, not of the adults
-    if (u.identities.includes('severe_disabled_adult') && u.identities.some((id) => CHILD_KINDS.includes(id))) {
+    if (u.identities.includes('severe_disabled_adult') && (u.identities.some((id) => CHILD_KINDS.includes(id)) || (CHILD_WORD.test(text) && !/成年|大人/.test(text)))) {
       u.identities = u.identities.map((id) => (id === 'severe_disabled_adult' ? 'severe_disabled_child' : id)).filter((id, i, a) => a.indexOf(id) === i);
     }
     // 学校那边没给他买医保 / 学校不给买: the lexicon's phrases said with other words between
@@ -851,7 +855,8 @@ export class Understander {
       const ids = notice.channels.filter((c) => !c.inPerson && !u.channelIds.includes(c.id)).map((c) => c.id);
       if (ids.length < notice.channels.length) {
         u.channelsNot = { ids, words: ['手机'] };
-        if (!u.topics.includes('pay')) u.topics.push('pay');
+        // (我不会弄手机，去哪交: 去哪交 asks the way to pay, not whether to)
+        u.topics = [...u.topics.filter((x) => x !== 'who'), ...(u.topics.includes('pay') ? [] : ['pay' as const])];
       }
     }
     // 去银行柜台能交吗 / 哪里交现金 / 渝快办能交吗 (方太乡): a way of paying the notice does not list; another notice's
@@ -897,7 +902,8 @@ export class Understander {
         const after = text.slice(m.index! + m[0].length);
         const next = after.search(ANOTHER_YEAR);
         const scope = next < 0 ? after : after.slice(0, next);
-        if (NOT_DONE_NEAR.test(scope.slice(0, 4)) || !YEAR_ASKED.test(scope)) continue;
+        // (去年解除监测了，交多少: what ended then, the question is about now)
+        if (NOT_DONE_NEAR.test(scope.slice(0, 4)) || !YEAR_ASKED.test(scope) || ENDED_IN_YEAR.test(scope.split(/[，,。]/)[0]!)) continue;
         // (2023年的还能补交吗: that year's own fee, made up late, not a payment for this notice's year)
         const other = y > notice.policyYear || y < notice.policyYear - 1 || (y === notice.policyYear - 1 && (m[0].endsWith('度') || YEARS_OWN_ARREARS.test(after)));
         if (other && !u.undecidedTopics.includes('other-year')) u.undecidedTopics.push('other-year');
@@ -908,7 +914,7 @@ export class Understander {
     u.unknownPlace = foreign ?? this.unknownPlace(text, found, studySpans);
     // 腊月二十 / 农历十二月二十: lunar days are not computed with (十二月二十 would be read as a solar day)
     if (this.lunarRe.test(text) || LUNAR_DAY.test(text) || (ctx.asking === 'paidOn' && LUNAR_DAY_ALONE.test(text))) u.lunar = true;
-    else readDates(text, u, ctx, (t) => this.cueSpans(t), notice?.windows[0]?.from);
+    else readDates(maskJoined(text), u, ctx, (t) => this.cueSpans(t), notice?.windows[0]?.from);
     if (!u.askedOn && !u.lunar && text.includes('月')) this.readAskedMonth(text, u, ctx.today);
     // 下个月交 / 上个月交的: that month, as if named
     const rm = !u.paidOn && !u.lunar && text.includes('月') ? RELATIVE_MONTH.exec(text) : null;
@@ -1561,11 +1567,11 @@ const OPENER_MAX = 12;
 
 /** the asker says what they are (我是低保户, 我自己是特困): with a relative of another kind, two people */
 /** 我 as the subject of its clause (我不是，我老婆是 / 我是低保): the asker is one of the people */
-const ASKER_CLAUSE = /(?:^|[，,。；;\s])我(?=不是|不算|没有|是|才是|也是|倒是|自己|本人)/;
+const ASKER_CLAUSE = /(?:^|[，,。；;\s乡镇道区县])我(?=不是|不算|没有|是|才是|也是|倒是|自己|本人)/;
 /** 是… right before a person word with 的 (我是吃低保的老人家): the clause so far says what someone is */
 const PREDICATE_BEFORE = /是[^，,。；;！!？?]*的$/;
 /** a clause that is only 我是 / 我是的 (我老伴不是低保，我是): the category just said, of the asker */
-const SAID_YES = /(?:^|[，,。；;\s])我(?:才|倒)?是(?:的)?(?:[，,。；;\s]|$)/;
+const SAID_YES = /(?:^|[，,。；;\s])(?:我|我的?)?(?:老伴|老婆|老公|爱人|媳妇|丈夫|妻子|我爸|我妈|儿子|女儿|孩子|我)(?:才|倒|还)?是(?:的)?(?:[，,。；;\s]|$)/;
 /** a clause that denies a person the category said (我是低保，我老伴不是 / 老伴不是五保 / 我不是，我老婆是) */
 const OTHER_NOT = /(?:^|[，,。；;\s]|老伴|老婆|老公|爱人|媳妇|丈夫|妻子|我爸|我妈|儿子|女儿|孩子|我|他|她)(?:不是|不算|没有)[\u4e00-\u9fff]{0,4}?(?:[，,。；;\s]|$)/;
 const SELF_SAID = /我(?:自己|本人)?(?:也)?(?:是|属于|算|家是)/;
@@ -1645,6 +1651,13 @@ function monthOfPayment(month: number | null, when: number | 'past' | 'future' |
   else if (when === 'near' && Math.abs(month - thisMonth) > 6) year += month < thisMonth ? 1 : -1;
   const from = iso(year, month, 1);
   return { from, to: addDays(firstOfNextMonth(from), -1) };
+}
+
+/** 1953年前参军 / 1980年3月当的兵: the year one joined the army is no day of paying (blanked, same length) */
+function maskJoined(text: string): string {
+  if (!text.includes('年')) return text;
+  const m = JOINED_YEAR.exec(text);
+  return m ? text.slice(0, m.index) + ' '.repeat(m[0].length) + text.slice(m.index + m[0].length) : text;
 }
 
 /** the first day of the month `shift` months from today's */
