@@ -340,7 +340,7 @@ export function composeAnswer(q: Quote, topics: Topic[], o: AnswerOptions): Answ
   const showDeadline = (want('deadline') || want('fee') || (want('cover') && !o.eachPaid)) && !notHere;
   // whether this person enrols here is open: the dates hold only if they do
   const ifHere = (lines: string[]) => (q.enrol.status === 'undecided' && lines.length ? [o.messages.ifEnrolledHere + lines[0], ...lines.slice(1)] : lines);
-  if (showDeadline) sections.push(ifHere([...deadlineText(q, src, want('deadline')), ...daysLeftLines(q, o), ...(showFee ? [] : surchargeLines(q, src))]));
+  if (showDeadline) sections.push(ifHere([...deadlineText(q, src, topics.includes('deadline')), ...daysLeftLines(q, o), ...(showFee ? [] : surchargeLines(q, src))]));
   // (a newborn whose enrolment is already said to be open: the newborn line would say it a third time)
   if (!(q.enrol.status === 'undecided' && q.newborn !== null && 'undecided' in q.newborn)) sections.push(newbornLines(q, o, src));
   // 过了截止日还能交吗 / 1月交要交多少: what paying then means for the cover (a later start, a waiting period)

@@ -384,6 +384,10 @@ const MONTH_NAMED = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九元正]
 /** 3月份交的 / 明年3月份交，什么时候能报销 / 3月交多少 / 十二月交还来得及不: a month of payment without its day */
 /** 已经交了 / 早就交了 / 交过了 / 我交了380: a payment made, with no day (read only when no day was found) */
 const PAID_NO_DAY = /(?:已经|早就|早都|都|就|我|他|她|刚|已|娃|妈|爸|人)(?:交|缴)(?:了|过|起了|好了|完了)|(?:交|缴)过了|已交|已缴|年(?:就|已经)?(?:交|缴)(?:的|了)/;
+/** 去年交过了 / 以前交过: a payment of an earlier year (今年还要交吗 is then the yearly payment) */
+const EARLIER_YEAR = /去年|前年|往年|以前|上一年|每年/;
+/** 还要交吗 / 还用交吗 / 还要不要交 / 要再交吗 */
+const PAY_AGAIN_ASKED = /还要交|还用交|还要不要交|还交吗|还交不|还需要交|再交吗|要再交|还要再交/;
 /** 如果交了 / 交了多少 / 交了没: not a payment said to have been made */
 const PAID_NOT_SAID = /如果|要是|假如|假设|万一|(?:交|缴)(?:了|过)(?:多少|几|好多|两次|没|吗|不)/;
 /** 下个月交 / 上个月交的 / 这个月交: a month counted from this one */
@@ -939,6 +943,11 @@ export class Understander {
       if (!u.topics.length) u.topics.push('cover');
     }
     if ((u.askedOn || u.askedMonth) && !u.topics.includes('cover')) u.topics.push('cover');
+    // 我已经交了380 还要交吗: paid, and asks whether to pay again (not the fee)
+    if (notice && !u.undecidedTopics.includes('paid-again') && (u.amountPaid || PAID_NO_DAY.test(text)) && PAY_AGAIN_ASKED.test(text) && !EARLIER_YEAR.test(text) && notice.undecided.some((d) => d.topic === 'paid-again')) {
+      u.undecidedTopics.push('paid-again');
+    }
+    if (u.undecidedTopics.includes('paid-again')) u.topics = u.topics.filter((x) => x !== 'who' && x !== 'fee');
     // 我已经交了，今天住院能报不: when the cover starts depends on the day it was paid, which is not said
     if (!u.paidOn && !u.paidMonthOnly && !u.lunar && !u.paidDays && ctx.asking !== 'paidOn' && u.topics.includes('cover') && PAID_NO_DAY.test(text) && !PAID_NOT_SAID.test(text)) {
       u.paidNoDay = true;
