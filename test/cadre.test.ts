@@ -101,7 +101,7 @@ describe('cadre commands', () => {
     expect(t).toContain('户籍人口数1200');
     expect(t).toContain('− 全额资助参保对象15');
     expect(t).toContain(`= 任务数${1200 - 15 - 40 - 300 - 3 - 1}人`);
-    expect(t).toContain('依据：方太乡2024年度参保缴费通知 三');
+    expect(t).toContain('依据：方太乡2024年度参保缴费通知（征求意见稿） 三');
     // the way a cadre would ask it, the task word at the end
     const asked = await say('村里户籍人口200人，特困5人，大学生10人，当兵2人，单位参保20人，服刑1人，任务数多少');
     expect(asked).toContain(`= 任务数${200 - 5 - 10 - 2 - 20 - 1}人`);

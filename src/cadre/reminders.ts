@@ -71,7 +71,7 @@ export function reminderText(n: Notice, d: Deadline, daysLeft: number, t: Remind
     date: cnDate(d.date),
     after: d.after,
   });
-  return `${body.trim()}\n${src.line()}`;
+  return `${body.trim()}\n${src.line(n.notice.draft)}`;
 }
 
 export interface ReminderOptions {

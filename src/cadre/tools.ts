@@ -210,7 +210,7 @@ export class CadreTools implements MessageHandler {
       ...(missing.length ? [`（没填的按0算：${missing.join('、')}）`] : []),
       ...(unused.length ? [this.m('taskUnused', { terms: unused.join('、') })] : []),
       tc.note,
-      src.line(),
+      src.line(n.notice.draft),
     ].join('\n');
   }
 }

@@ -67,6 +67,10 @@ export interface Outcome {
 const FACT_SLOTS: readonly FactName[] = ['studyInProvince', 'insuredAtSchool'];
 /** what the day of payment changes, so the dialogue asks it (什么时候交 / 最晚哪天 asks for the days, counted from today) */
 const DATE_TOPICS: Topic[] = ['fee', 'cover'];
+/** the whole answer to the category menu is 莫得 / 冇得 / 都没有 (none of them) */
+const NONE_OF_THEM = /^(?:莫得|冇得|冇|没得|都没有|都莫得|啥都没有|啥子都没有|都不是)[哦啊呀嘛呢的了。.!！]*$/;
+/** the whole answer to 哪天缴费 says the day is not known (不晓得, 随便, 还没想好) */
+const DAY_NOT_KNOWN = /^(?:不晓得|晓不得|不知道|不清楚|随便|都行|都可以|无所谓|还没想好|没想好|说不准|不一定)[哦啊呀嘛呢的了。.!！]*$/;
 /** the whole answer to the category menu is 其他 (its last line says 其他情况直接打字) */
 const OTHER_KIND = /^(?:其他|其它|别的|其他的|其它的|其他情况|别的情况|其他人)[。.!！]?$/;
 const IDENTITY_TOPICS: Topic[] = ['fee', 'who', 'twice', 'tier'];
@@ -395,10 +399,22 @@ export class Core {
         t.out.push(this.m.askKindAgain);
         return;
       }
-      t.out.push(fill(this.m.notUnderstood, { region: this.exampleRegion(t) }), ...(t.region ? this.tables.notice(t.region).contacts : this.tables.contacts));
-      t.ended = 'failed';
-      if (s.asking) return this.ask(t, s.asking);
-      return;
+      // 不晓得 / 随便 / 还没想好 to the day: what to type, and 1 for today (not 没看懂 again and again)
+      if (s.asking === 'paidOn' && DAY_NOT_KNOWN.test(text)) {
+        t.out.push(this.chat.dayNeeded);
+        return this.ask(t, 'paidOn');
+      }
+      // 莫得 to the category menu: none of them (没有 is read as no; 莫得 is how many say it)
+      if (s.asking === 'identities' && NONE_OF_THEM.test(text)) {
+        u.ordinary = true;
+        u.recognised = true;
+      }
+      if (!u.recognised) {
+        t.out.push(fill(this.m.notUnderstood, { region: this.exampleRegion(t) }), ...(t.region ? this.tables.notice(t.region).contacts : this.tables.contacts));
+        t.ended = 'failed';
+        if (s.asking) return this.ask(t, s.asking);
+        return;
+      }
     }
     if (s.asking === 'paidOn' && u.dayMissing && !u.identities.length && !u.regionIds.length && !u.topics.length) {
       t.out.push(u.lunar ? this.chat.lunarDayNeeded : this.chat.dayNeeded);
