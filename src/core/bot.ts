@@ -749,6 +749,7 @@ export class Core {
     }
     if (u.askedOn) d.askedOn = u.askedOn;
     if (u.askedMonth) d.askedMonth = u.askedMonth;
+    if (u.undecidedTopics.length) d.undecided = [...new Set([...(sit.asked?.undecided ?? []), ...u.undecidedTopics])];
     if (u.paidMonth && !u.paidOn) d.paidMonth = u.paidMonth;
     if (u.several) d.several = true;
     if (u.people) d.people = u.people;
@@ -791,7 +792,8 @@ export class Core {
     return {
       notice: t.region!,
       messages: this.chat,
-      undecided: t.undecided,
+      // (还没上户口 said in the first message, answered after the birthday and the tier were asked)
+      undecided: t.s.situation.asked?.undecided ? [...new Set([...t.undecided, ...t.s.situation.asked.undecided])] : t.undecided,
       dateRead: !!t.s.situation.paidOnText,
       noCover: t.coverVaries,
       daysLeft: t.daysLeft,

@@ -48,6 +48,8 @@ export interface Reply {
 
 /** What one question said beyond who, where and when (6月1号能报吗, 交65元可以吗, 一家5口…): it holds for that question only. */
 export interface QuestionDetails {
+  /** questions the notice leaves open, said in an earlier message of this question (还没上户口, then the birthday) */
+  undecided?: string[];
   /** paid (or to pay) in a month, no day said: its first and last day */
   paidMonth?: { from: IsoDate; to: IsoDate };
   /** said it was already paid somewhere else (在学校交了, 在外地交了) */

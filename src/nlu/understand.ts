@@ -386,6 +386,8 @@ const MONTH_NAMED = /(?:\d{1,2}|十[一二]?|[一二三四五六七八九元正]
 const PAID_NO_DAY = /(?:已经|早就|早都|都|就|我|他|她|刚|已|娃|妈|爸|人)(?:交|缴)(?:了|过|起了|好了|完了)|(?:交|缴)过了|已交|已缴|年(?:就|已经)?(?:交|缴)(?:的|了)/;
 /** 去年交过了 / 以前交过: a payment of an earlier year (今年还要交吗 is then the yearly payment) */
 const EARLIER_YEAR = /去年|前年|往年|以前|上一年|每年/;
+/** right before a place: where someone is registered or lives (户口在村里) */
+const PLACE_OF_LIVING = /(?:户口|户籍|住|家|人)在$/;
 /** 还要交吗 / 还用交吗 / 还要不要交 / 要再交吗 */
 const PAY_AGAIN_ASKED = /还要交|还用交|还要不要交|还交吗|还交不|还需要交|再交吗|要再交|还要再交/;
 /** 如果交了 / 交了多少 / 交了没: not a payment said to have been made */
@@ -1069,6 +1071,8 @@ export class Understander {
             if (!text.includes('现在')) u.overview = true;
             break;
           case 'means':
+            // (户口在村里 / 住在社区: where someone is registered or lives, not a way of paying)
+            if (PLACE_OF_LIVING.test(text.slice(Math.max(0, m.start - 3), m.start))) break;
             way(found.means, m, used);
             break;
           case 'vague':
@@ -1104,6 +1108,7 @@ export class Understander {
             break;
           case 'channel': {
             found.known.push(m);
+            if (PLACE_OF_LIVING.test(text.slice(Math.max(0, m.start - 3), m.start))) break;
             // 我没有微信 / 不会用微信: a way the resident cannot use (the others are what they need)
             if (m.start - negEnd <= 2 || NO_USE_BEFORE.test(text.slice(Math.max(0, m.start - 4), m.start))) {
               (found.notChannels ??= []).push(m.word);
