@@ -1862,7 +1862,16 @@ function findDates(text: string, today: IsoDate, probe = false): FoundDate[] | t
     const day = cnNumber(m[1]!);
     if (day === null || day < 1 || day > 31) continue;
     const paid = PAID_ALREADY.test(text.slice(m.index! + m[0].length, m.index! + m[0].length + 4));
-    const shift = paid ? (day > t.date() ? -1 : 0) : day < t.date() && /^\s*[再才去就]?[交缴]/.test(text.slice(m.index! + m[0].length)) ? 1 : 0;
+    const toPay = /^\s*[再才去就]?[交缴]/.test(text.slice(m.index! + m[0].length));
+    // (neither: 3号 said on the 28th is the coming 3rd, the nearer one)
+    const near = () => {
+      const gap = (k: number) => {
+        const mo = t.startOf('month').add(k, 'month');
+        return day > mo.daysInMonth() ? Infinity : Math.abs(daysBetween(today, iso(mo.year(), mo.month() + 1, day)));
+      };
+      return [0, 1, -1].reduce((best, k) => (gap(k) < gap(best) ? k : best), 0);
+    };
+    const shift = paid ? (day > t.date() ? -1 : 0) : toPay ? (day < t.date() ? 1 : 0) : near();
     const month = t.startOf('month').add(shift, 'month');
     if (day > month.daysInMonth()) continue;
     push({ date: iso(month.year(), month.month() + 1, day), ...at(m), yearCertain: true });
