@@ -118,6 +118,11 @@ describe('cadre commands', () => {
     expect(six).toContain(`− 全额资助参保对象${15 + 3 + 1}`);
     expect(six).toContain(`= 任务数${1200 - 15 - 3 - 1 - 40 - 300 - 3 - 1}人`);
     expect(six).not.toContain('没有减');
+    // the way cadres type it: 的 between, 个 after, Chinese numerals
+    const said = await say('任务数 户籍人口1200人 特困15人 大学生40人 在单位上班交了五险的300人 当兵的3个 坐牢的1个');
+    expect(said).toContain(`= 任务数${1200 - 15 - 40 - 300 - 3 - 1}人`);
+    expect(said).not.toContain('没有减');
+    expect(await say('任务数 户籍人口一千二 特困十五 大学生四十 六类对象3')).toContain(`= 任务数${1200 - 15 - 40 - 3}人`);
     expect(await say('任务数 特困15')).toContain('没看懂');
     expect(await say('任务数 户籍人口10 职工医保300')).toContain('负数');
     await say('绑定 桂阳街道');

@@ -58,7 +58,7 @@ export class CadreTools implements MessageHandler {
       return { cmd, arg };
     }
     // 村里户籍人口200人，特困5人……任务数多少: the task word later in a message with numbers
-    if (/\d/.test(t) && this.o.flow.commands.task!.words.some((w) => t.includes(w))) return { cmd: 'task', arg: t };
+    if (/\d/.test(cnDigits(t)) && this.o.flow.commands.task!.words.some((w) => t.includes(w))) return { cmd: 'task', arg: t };
     return null;
   }
 
@@ -181,12 +181,14 @@ export class CadreTools implements MessageHandler {
     if (!tc) return this.m('taskUndecided', { region: n.region.short });
     const values = new Map<string, number>();
     const terms = [tc.base, ...tc.minus];
-    const words = terms.flatMap((t) => t.words.map((w) => ({ w, key: t.key }))).sort((a, b) => b.w.length - a.w.length);
-    // 1,200 is 1200
-    let rest = arg.normalize('NFKC').replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
+    // (the words read as the text is: 六类对象 → 6类对象)
+    const words = terms.flatMap((t) => t.words.map((w) => ({ w: cnDigits(w), key: t.key }))).sort((a, b) => b.w.length - a.w.length);
+    // 1,200 is 1200; 一千二 / 四十 are 1200 / 40
+    let rest = cnDigits(arg.normalize('NFKC')).replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
     for (const { w, key } of words) {
       // 孤儿2 特困15: two words of one term add up
-      const re = new RegExp(`${w}\\s*[:：=]?\\s*(\\d+)\\s*人?`, 'g');
+      // (当兵的3个 / 交了五险的300人: 的 between the word and the number)
+      const re = new RegExp(`${w}[的有]?\\s*[:：=]?\\s*(\\d+)\\s*[人个名位]?`, 'g');
       for (const m of [...rest.matchAll(re)]) {
         values.set(key, (values.get(key) ?? 0) + Number(m[1]));
         rest = rest.slice(0, m.index) + ' '.repeat(m[0].length) + rest.slice(m.index + m[0].length);
@@ -215,6 +217,30 @@ export class CadreTools implements MessageHandler {
   }
 }
 
+const CN_DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const CN_UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10000 };
+/** 一千二百 / 一千二 / 四十 / 十五 written in Chinese numerals → digits (a cadre's counts of people) */
+export function cnDigits(text: string): string {
+  return text.replace(/[零〇一二两三四五六七八九十百千万]+/g, (w) => {
+    if (!/[十百千万]/.test(w) && w.length > 1) return w; // 一二 / 三五: not a count
+    let total = 0;
+    let cur = 0;
+    let lastUnit = 1;
+    for (const ch of w) {
+      if (ch in CN_DIGIT) cur = CN_DIGIT[ch]!;
+      else {
+        const unit = CN_UNIT[ch]!;
+        total += (cur || (unit === 10 ? 1 : 0)) * unit;
+        cur = 0;
+        lastUnit = unit;
+      }
+    }
+    // 一千二 is 1200: a last digit right after a unit counts in the next unit down
+    if (cur) total += w.length > 1 && /[百千万]$/.test(w.slice(0, -1)) ? cur * (lastUnit / 10) : cur;
+    return total > 0 ? String(total) : w;
+  });
+}
+
 /** what follows a command's word when it is the command: nothing, or what that command takes */
 function commandShaped(cmd: Command, arg: string): boolean {
   if (!arg) return true;
@@ -224,7 +250,7 @@ function commandShaped(cmd: Command, arg: string): boolean {
     case 'bind':
       return arg.length <= 12 && !QUESTION.test(arg); // 绑定 方太乡
     case 'task':
-      return /\d/.test(arg); // 任务数 户籍人口1200 特困15
+      return /\d/.test(cnDigits(arg)); // 任务数 户籍人口1200 特困15 / 户籍人口一千二
     case 'askFor':
       return true;
     default:
