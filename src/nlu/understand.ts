@@ -826,13 +826,13 @@ export class Understander {
     // 我家3口人，我老婆是低保，我和儿子是普通的: how many in all (a total when each one's kind is known)
     if (u.people || u.alsoOrdinary) {
       const h = HEADCOUNT.exec(text);
-      const n = h ? cnNumber(h[1]!) : null;
+      const n = h ? cnNumber(h[1]!) : PAIR.test(text) ? 2 : null;
       if (n !== null && n >= 2 && n <= 20) u.householdSize = n;
     }
     // 我家4口人，都是普通人 / 5个人都交一档: how many, all of one kind
     if (u.several && text.includes('都')) {
       const h = HEADCOUNT.exec(text);
-      const n = h ? cnNumber(h[1]!) : null;
+      const n = h ? cnNumber(h[1]!) : PAIR.test(text) ? 2 : null;
       if (n !== null && n >= 2 && n <= 20) u.headcount = n;
     }
     u.fiscal = this.fiscalRe.test(text);
@@ -1566,6 +1566,8 @@ const COMPARE = /区别|不一样|不同|哪个好|哪个划算|差别/;
 const BETWEEN_ASKED = /[，,。；;！!？?交缴付]/;
 const CLAUSE_SPLIT = /[，,。；;！!？?]/;
 /** 4口人 / 五个人 / 5个: the number of people in a household */
+/** two people said as a pair (我和老婆, 我们俩, 夫妻俩) */
+const PAIR = /我和(?:老伴|老婆|老公|爱人|媳妇|丈夫|妻子)(?!的)|我们俩|我们两个|我俩|夫妻俩|夫妻两个|两口子/;
 const HEADCOUNT = /(\d{1,2}|[两二三四五六七八九十])\s*(?:口人|口|个人)/;
 /** 一个 / 两个 / 3个: a count of people, said twice for several kinds of people */
 const COUNTED_ONE = /[一两二三四五六七八九\d]个(?!月|星期|礼拜|档|小时)/g;
