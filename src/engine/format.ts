@@ -97,7 +97,9 @@ export function deadlineText(q: Quote, src: Sources, openLatest = true): string[
       lines.push(`${paidOnText(q)}，属于${w.window.label}（${range}）。`);
       const first = q.windows[0]!;
       if (w.window === first && first.to) lines.push(`集中缴费截止：${cnDate(first.to)}`);
-      if (w.latest) {
+      // a newborn whose own days end first: that day is its last (said in the newborn's line), not the general one
+      const nb = q.newborn;
+      if (w.latest && !(nb && 'deadline' in nb && nb.deadline < w.latest.text)) {
         src.add(w.latest.clause);
         lines.push(`最晚：${cnDate(w.latest.text)}前缴清`);
       } else if (w.latestUndecided && (openLatest || w.window !== q.windows[0])) {

@@ -410,7 +410,8 @@ function lateFee(
   const amount = ls.amount;
   const unsure = resolved.filter((r) => r.t.lateFee === 'undecided' || special.includes(r));
   if (amount === null || unsure.length) {
-    const why = unsure.length ? `；通知没有写${unsure.map((n) => n.name).join('、')}延迟缴费时怎么算` : '';
+    // (a newborn paying within its 90 days is not late for a personal reason, and the notice does not say it pays this)
+    const why = unsure.length ? `；通知没有写${unsure.map((n) => n.name).join('、')}在${cnDate(ls.paidAfter)}以后缴费时是否也这样算` : '';
     return { status: 'undecided', text: `${ls.text}${why}`, standard: fee.amounts };
   }
   return {
