@@ -151,6 +151,18 @@ describe('cadre commands', () => {
     expect(await say('帮村民问')).toContain('用法');
   });
 
+  it('asking for a resident whose answer asks for the birthday: the date the cadre sends next is that child\'s', async () => {
+    const { say, state } = await setup(undefined, movingClock('2024-03-10'));
+    await say('绑定 桂阳街道');
+    expect(await say('帮村民问：她刚生了娃儿 交多少')).toContain('告诉我宝宝的出生日期');
+    // the birthday goes to the resident's dialogue (which asks on, now that it is a dialogue), not the cadre's own
+    const next = await say('3月1号出生的');
+    expect(next).toContain('哪一档');
+    expect(next).not.toContain('哪一类');
+    expect(await say('2')).toContain('最晚2024年5月29日');
+    expect((await state.sessions.get('tg:-100|tg:1'))?.situation.bornOn).toBeUndefined();
+  });
+
   it('asking for a resident over several messages: the answers go to that dialogue, and the cadre\'s own stays clean', async () => {
     const { say, state } = await setup();
     // no region bound: the resident's question needs the region, then who, then the tier and the day

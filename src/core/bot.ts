@@ -87,6 +87,8 @@ const BEHALF_KEY = '|behalf';
 const AFTER_TRIGGER = /^[\s,，:：]+/;
 /** a bare choice number (or several) is not a question */
 const ONLY_NUMBERS = /^[\s\d,，、.。]*$/;
+/** 2024年3月1日 / 3月1号出生的 / 2024.3.1: a day and nothing else */
+const BARE_DAY = /^\s*(?:是|宝宝|孩子|娃儿?)?\s*(?:(?:\d{2,4}|[〇零一二三四五六七八九]{2,4})\s*[年./-]\s*)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[月./-]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}|初[一二三四五六七八九十])\s*[日号]?\s*(?:出生的?|生的|出世的?)?\s*[。.！!]?\s*$/;
 const NO_OPTION = '没有这个选项。';
 
 /** One step's wording for one region: {province} / {office} filled in, fixed choices with their labels filled. */
@@ -288,7 +290,9 @@ export class Core {
     let ownSession: Session | undefined;
     if (!onBehalf && stored?.behalfOpen) {
       const b = await this.store.get(own + BEHALF_KEY);
-      const followUp = !!b?.answered && ONLY_NUMBERS.test(msg.text) && msg.time - b.updatedAt < (this.opts.followUpMs ?? 5 * 60_000);
+      // (and a bare date when its answer asked for the birthday)
+      const reply = ONLY_NUMBERS.test(msg.text) || (b?.invited === 'bornOn' && BARE_DAY.test(msg.text));
+      const followUp = !!b?.answered && reply && msg.time - b.updatedAt < (this.opts.followUpMs ?? 5 * 60_000);
       if (b && (b.asking !== null || followUp)) {
         ownSession = stored;
         stored = b;
@@ -376,7 +380,10 @@ export class Core {
 
   private step(t: Turn, text: string) {
     const { s } = t;
-    const u = this.understander.understand(text, { region: s.situation.region, today: t.today, asking: s.asking });
+    // (an answer that asked for the birthday: a date said next is that, as if the question had been asked)
+    const invited = s.answered && s.asking === null ? s.invited : undefined;
+    s.invited = undefined;
+    const u = this.understander.understand(text, { region: s.situation.region, today: t.today, asking: s.asking ?? invited ?? null });
     if (u.command) return this.command(t, u.command);
     if (u.numbers.length) return this.numbers(t, u.numbers);
     if (s.asking === 'identities' && u.yesNo === false && !u.identities.length) {
@@ -930,6 +937,8 @@ export class Core {
       }
     }
     this.finishWith(t, composeAnswer(q, s.topics, o));
+    // (the answer's newborn lines end with 告诉我宝宝的出生日期)
+    if (q.newborn === null && q.missing.includes('bornOn') && t.region?.newborns) s.invited = 'bornOn';
   }
 
   /** a forwarded question that leaves a yes/no fact open: both answers, side by side */

@@ -125,6 +125,8 @@ export interface Session {
   question?: string;
   /** the regions offered when the region was asked after a county or province name (兴国 → 方太乡 only) */
   offered?: string[];
+  /** (after an answer) what its last lines asked to be told (告诉我宝宝的出生日期): a bare reply is that */
+  invited?: 'bornOn';
   /** when the last "please type" hint for a picture/voice was sent */
   hintedAt?: number;
   updatedAt: number;
