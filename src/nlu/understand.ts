@@ -208,8 +208,11 @@ const AGE_NUMBER = '(\\d{2,3}|[一二三四五六七八九]?十[一二三四五�
 const NOT_YET = '(快要|快|将近|马上|不到)';
 /** 65岁 / 七十多岁 / 快70岁 */
 const AGE = new RegExp(`${NOT_YET}?${AGE_NUMBER}\\s*多?\\s*(?:周岁|岁)`, 'g');
-/** 今年65了 / 都70多了 / 快70了: an age without 岁 only after one of these words and before 了 (交65元 is no age) */
-const AGE_NOW = new RegExp(`(?:${NOT_YET}|今年|已经|都)${AGE_NUMBER}多?了`, 'g');
+/**
+ * 今年65了 / 都70多了 / 快70了 / 她七十多了: an age without 岁 only after one of these words (or a person) and before
+ * 了 (交65元 is no age)
+ */
+const AGE_NOW = new RegExp(`(?:${NOT_YET}|今年|已经|都|[她他]|老人家?|我妈|我爸|老汉|老伴|奶奶|爷爷|外婆|外公|婆婆|公公)${AGE_NUMBER}多?了`, 'g');
 /** right before an age: it is reached later (明年满60岁, 下个月就满60岁) */
 const FUTURE_AGE = /(?:明年|后年|下个月|下半年|年底|过几个月)[^，,。；;]{0,5}满$/;
 /** a year right before an age (2025年满60岁, 25年3月就满60了): reached later when that year is still to come */
@@ -342,7 +345,7 @@ function findsDate(text: string): boolean {
   return /[\d一二三四五六七八九十][号日月]|[今明昨前后]天/.test(text);
 }
 /** the reply to 选哪一档 of someone who cannot choose (不知道选哪个, 随便, 你帮我选) */
-const TIER_UNSURE = /不知道|不晓得|不清楚|不懂|不确定|随便|都行|都可以|帮我选|你选|你说呢|哪个好|选哪个|哪个划算|推荐/;
+const TIER_UNSURE = /不知道|不晓得|晓不得|不清楚|不懂|不确定|随便|都行|都可以|帮我选|你选|你说呢|哪个好|选哪个|哪个划算|推荐/;
 /** works at a school (在大学当保安, 学校食堂打工), with no word of studying (STUDYING) */
 const WORKS_AT_SCHOOL = /(?:大学|学校|学院|中学|小学)(?:里|里面|那边|食堂|门口)?(?:当|做|上班|工作|打工|干活|教书|保安|保洁|看门|扫地|打扫|老师|教师|宿管|职工|员工|开店|后勤)/;
 /** studying, or a child of the asker named (孩子大学的宿管说… is about the child, a student) */
@@ -812,7 +815,8 @@ export class Understander {
     // (我儿子在读大学 / 我妹妹在桂阳街道，她交多少: the question is about a relative)
     u.aboutRelative = relative;
     const a = this.alternative;
-    const askingOther = a.end.includes(text.replace(TRAILING_MARKS, '').slice(-1));
+    // (那我妈呢她七十多了: 那…呢 first, then what the other one is)
+    const askingOther = a.end.includes(text.replace(TRAILING_MARKS, '').slice(-1)) || (text.startsWith('那') && a.end.some((e) => text.slice(1, 8).includes(e)));
     const also = a.not.some((w) => text.includes(w));
     // 我也是低保户 / 还是残疾人: the same person again (a relative's 也是 is another person: 我老婆也是低保户)
     if (u.identities.length && also && !relative) u.also = true;
