@@ -87,6 +87,8 @@ const BEHALF_KEY = '|behalf';
 const AFTER_TRIGGER = /^[\s,，:：]+/;
 /** a bare choice number (or several) is not a question */
 const ONLY_NUMBERS = /^[\s\d,，、.。]*$/;
+/** 不对 / 错了 / 搞错了, and nothing else */
+const WRONG_ALONE = /^(?:不对|不是的?|错了|搞错了|说错了|弄错了|选错了|不是这样的?)[的了啊呀哦嘛，,。.!！]*$/;
 /** 2024年3月1日 / 3月1号出生的 / 2024.3.1: a day and nothing else */
 const BARE_DAY = /^\s*(?:是|宝宝|孩子|娃儿?)?\s*(?:(?:\d{2,4}|[〇零一二三四五六七八九]{2,4})\s*[年./-]\s*)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[月./-]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}|初[一二三四五六七八九十])\s*[日号]?\s*(?:出生的?|生的|出世的?)?\s*[。.！!]?\s*$/;
 const NO_OPTION = '没有这个选项。';
@@ -384,6 +386,11 @@ export class Core {
     const invited = s.answered && s.asking === null ? s.invited : undefined;
     s.invited = undefined;
     const u = this.understander.understand(text, { region: s.situation.region, today: t.today, asking: s.asking ?? invited ?? null });
+    // (不对 said alone, then what is right: a correction, as 不对，我是特困户 in one message)
+    if (s.wrongSaid) {
+      s.wrongSaid = undefined;
+      if (u.identities.length || u.ordinary || u.regionIds.length) u.correction = true;
+    }
     if (u.command) return this.command(t, u.command);
     if (u.numbers.length) return this.numbers(t, u.numbers);
     if (s.asking === 'identities' && u.yesNo === false && !u.identities.length) {
@@ -400,6 +407,13 @@ export class Core {
       if (s.asking === 'region') {
         t.out.push(this.m.askRegionAgain);
         return this.ask(t, 'region', true);
+      }
+      // 不对 / 错了 alone: what is wrong is not said
+      if (WRONG_ALONE.test(text)) {
+        s.wrongSaid = true;
+        t.out.push(this.m.whatWrong);
+        if (s.asking) return this.ask(t, s.asking);
+        return;
       }
       // 其他 / 别的 to the category menu (whose last line says 其他情况直接打字): say what to type
       if (s.asking === 'identities' && OTHER_KIND.test(text)) {

@@ -78,6 +78,7 @@ const messagesSchema = z
     uncoveredRegion: z.string(),
     askRegionAgain: z.string(),
     askKindAgain: z.string(),
+    whatWrong: z.string(),
     choiceHint: z.string(),
     restart: z.string(),
     stopped: z.string(),

@@ -127,6 +127,8 @@ export interface Session {
   offered?: string[];
   /** (after an answer) what its last lines asked to be told (告诉我宝宝的出生日期): a bare reply is that */
   invited?: 'bornOn';
+  /** 不对 was said alone: what is said next corrects */
+  wrongSaid?: boolean;
   /** when the last "please type" hint for a picture/voice was sent */
   hintedAt?: number;
   updatedAt: number;

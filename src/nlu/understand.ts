@@ -823,9 +823,10 @@ export class Understander {
     if (u.identities.length || u.self) {
       // 那低保户呢 / 那我呢: another person than the one asked about; 我也是残疾人呢 is the same one
       if (askingOther && !also) u.alternative = true;
-    } else if (relative && askingOther) {
-      // 那我儿子呢: someone else, whose category is not said
+    } else if ((relative || THEY_ALONE.test(text)) && askingOther) {
+      // 那我儿子呢 / 她呢: someone else, whose category is not said
       u.otherPerson = true;
+      u.aboutRelative = true;
     }
     // 我家3口人，我老婆是低保，我和儿子是普通的: how many in all (a total when each one's kind is known)
     if (u.people || u.alsoOrdinary) {
@@ -1570,6 +1571,8 @@ const COMPARE = /区别|不一样|不同|哪个好|哪个划算|差别/;
 const BETWEEN_ASKED = /[，,。；;！!？?交缴付]/;
 const CLAUSE_SPLIT = /[，,。；;！!？?]/;
 /** 4口人 / 五个人 / 5个: the number of people in a household */
+/** 她呢 / 那他呢: another person, named by nothing else */
+const THEY_ALONE = /^那?[她他]们?(?:的|家|屋头)?呢/;
 /** two people said as a pair (我和老婆, 我们俩, 夫妻俩) */
 const PAIR = /我和(?:老伴|老婆|老公|爱人|媳妇|丈夫|妻子)(?!的)|我们俩|我们两个|我俩|夫妻俩|夫妻两个|两口子/;
 const HEADCOUNT = /(\d{1,2}|[两二三四五六七八九十])\s*(?:口人|口|个人)/;
