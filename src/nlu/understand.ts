@@ -198,7 +198,7 @@ const PLACE_PATTERNS = [
 const PLACE_SUFFIX = /^(?:街道|县|市|区|镇|乡|省)/;
 const PLACE_LEAD = /^[是在的我们住从去到了家俺咱]+/;
 /** 考上了（重庆的）大学: a freshman */
-const FRESHMAN = /(?:考上|考进|考入|考取|录取)了?[^，,。；;！!？?\s]{0,6}?(?:大学|大专|高校|学院)/;
+const FRESHMAN = /(?:考上|考起|考进|考入|考取|录取)了?[^，,。；;！!？?\s]{0,6}?(?:大学|大专|高校|学院)/;
 /** a character FRESHMAN needs: most messages do not get as far as the pattern */
 const FRESHMAN_HINT = /[考录]/;
 /** an age beyond this is a typo or not an age */
@@ -335,7 +335,7 @@ const STILL_SERVING = /还在部队|在部队服役|还在服役|服现役|现�
 /** categories of those who have left the army */
 const FORMER_SOLDIER = ['veteran', 'six_categories', 'two_categories', 'soldiers_14'];
 /** 明年3月生 / 下个月要生: a month of birth still to come (not 3月生的, 生日) */
-const DUE_MONTH = /(?:明年|下个?月|月份?|月底|月初)(?:要|才|就|该)?生(?![了的日下])/;
+const DUE_MONTH = /(?:明年|下个?月|月份?|月底|月初)(?:要|才|就|该)?生(?![了的日下病气活意])/;
 /** after a deadline, no day named (过了怎么办, 错过了还能交吗, 晚了咋办) */
 const PAST_DEADLINE = /^(?:那|要是|如果|万一)?(?:过了|错过了?|超过了?|晚了|没赶上|过期了?)(?:时间|截止日期|截止时间|日子)?(?:怎么办|咋办|咋个办|还能交|还可以交|能不能交|会怎样|怎么弄|呢|吗|不)/;
 /** a character every PAST_DEADLINE holds */
@@ -638,7 +638,7 @@ export class Understander {
       notSelf: new RegExp(alts(lx.relativeSubject.notSelf)),
       identities: new Set(lx.relativeSubject.identities),
     };
-    this.newbornRe = new RegExp(`(?:${alts(lx.newborn.children)})([^，,。；;！!？?\\s]{0,12}?)(?:刚刚|刚|才)?(?:${alts(lx.newborn.births)})(?!病)`, 'g');
+    this.newbornRe = new RegExp(`(?:${alts(lx.newborn.children)})([^，,。；;！!？?\\s]{0,12}?)(?:刚刚|刚|才)?(?<![究学医考])(?:${alts(lx.newborn.births)})(?!病)`, 'g');
     const alt = [...this.provinceOf.keys()].sort((a, b) => b.length - a.length).map(escape).join('|');
     this.hukouRe = new RegExp(`(?:${alts(lx.hukouElsewhere.cues)})(${alts(lx.hukouElsewhere.elsewhere)}|${alt})`);
     this.hukouIdentity = lx.hukouElsewhere.identity;
